@@ -1,0 +1,5 @@
+"""`python -m jobwatch` runs the command line."""
+
+from jobwatch.cli import main
+
+raise SystemExit(main())

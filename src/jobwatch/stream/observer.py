@@ -1,0 +1,19 @@
+"""The callback interface through which a stream reports to the layers above."""
+
+from __future__ import annotations
+
+from jobwatch.stream.events import SSEvent, StreamStatus
+
+
+class StreamObserver:
+    """Receives everything a stream does; subclass and override what you need. Calls are synchronous
+    and come from the stream's own task, so implementations must be cheap and must not block."""
+
+    def on_event(self, job: str, event: SSEvent) -> None:
+        """An event was dispatched (already de-duplicated; completion events included)."""
+
+    def on_status(self, job: str, status: StreamStatus) -> None:
+        """State or a counter changed (connect, open, error, delay chosen, final state)."""
+
+    def on_heartbeat(self, job: str, at: float) -> None:
+        """Bytes (events or `: ping` comments) arrived at clock time `at`."""
