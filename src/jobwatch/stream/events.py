@@ -59,3 +59,5 @@ class StreamStatus:
     """Events dispatched since the stream started."""
     status_code: int | None = None
     """HTTP status of the latest response, if any."""
+    detail: str | None = None
+    """Why a final state was reached when it is not an error, e.g. "server answered 204 No Content"."""

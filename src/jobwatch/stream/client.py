@@ -1,0 +1,268 @@
+"""One job's resilient stream: connect, parse, resume, back off, watchdog, report (design §3)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
+
+from jobwatch.stream.errors import (
+    FatalError,
+    HeartbeatTimeout,
+    ReconnectRequested,
+    RetryableError,
+    StreamEnded,
+    StreamError,
+)
+from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.http import (
+    REDIRECT_STATUS,
+    NoContent,
+    check_response,
+    classify_transport_error,
+    headers_for_redirect,
+    make_client,
+    redirect_target,
+    request_headers,
+)
+from jobwatch.stream.observer import StreamObserver
+from jobwatch.stream.parser import SSEParser
+from jobwatch.stream.policy import Attempts, Backoff, GiveUp
+from jobwatch.stream.spec import StreamSpec
+from jobwatch.stream.watchdog import Watchdog
+
+__all__ = ["JobStream", "make_client"]
+
+
+class _Completed(Exception):
+    """A completion event, a 204, or a clean end with max_retries=0: the job is over, not failed."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__(note)
+
+
+class JobStream:
+    """Keeps one job's SSE stream alive until it completes, fails, gives up or is cancelled.
+
+    Everything it does reaches `observer`: events (de-duplicated across resumes), status snapshots on every
+    state or counter change, and a heartbeat per received chunk. Cancel the task running `run()` to stop.
+    """
+
+    def __init__(
+        self,
+        spec: StreamSpec,
+        observer: StreamObserver,
+        *,
+        client: httpx.AsyncClient,
+        redactor: Callable[[str], str] = str,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.last_event_id = spec.last_event_id
+        self._observer = observer
+        self._client = client
+        self._redact = redactor
+        self._clock = clock
+        self._attempts = Attempts(retry_ms=spec.initial_retry_ms)
+        self._backoff = Backoff(self._attempts, spec.max_backoff, rng or random.Random())
+        self._sleep = sleep
+        self._events = 0
+        self._connections = 0
+        self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
+        self._wake = asyncio.Event()
+        self._watchdog: Watchdog | None = None
+
+    @property
+    def status(self) -> StreamStatus:
+        return self._status
+
+    def reconnect_now(self) -> None:
+        """Drop the current connection, or cut the current wait short, and connect again at once."""
+        if self._watchdog is not None:
+            self._watchdog.expire_now()
+        self._wake.set()
+
+    async def run(self) -> StreamStatus:
+        """Run until a final state; returns the final status. Cancellation reports STOPPED and re-raises."""
+        retrying = AsyncRetrying(
+            stop=GiveUp(self._attempts, self.spec.max_retries),
+            wait=self._backoff,
+            retry=retry_if_exception_type(RetryableError),
+            sleep=self._wait,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    await self._connect_once()
+        except _Completed as done:
+            self._report(StreamState.COMPLETED, last_error=None, detail=str(done))
+        except FatalError as exc:
+            self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
+        except RetryableError as exc:
+            if self.spec.max_retries == 0 and isinstance(exc, StreamEnded):
+                self._report(StreamState.COMPLETED, last_error=None, detail="stream ended")
+            else:
+                error = self._redact(str(exc))
+                self._report(StreamState.GAVE_UP, last_error=error)
+        except asyncio.CancelledError:
+            self._report(StreamState.STOPPED)
+            raise
+        return self._status
+
+    async def _connect_once(self) -> None:
+        if self._connections:
+            self._attempts.reconnects += 1
+            self._report(StreamState.RECONNECTING, delay=None)
+        else:
+            self._report(StreamState.CONNECTING, delay=None)
+        self._connections += 1
+        delivered = [False]
+        try:
+            await self._exchange(delivered)
+        except StreamError as exc:
+            exc.delivered = delivered[0]
+            if exc.retryable:
+                self._attempts.record(exc)
+            raise
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            error = classify_transport_error(exc)
+            error.delivered = delivered[0]
+            if error.retryable:
+                self._attempts.record(error)
+            raise error from None
+
+    async def _exchange(self, delivered: list[bool]) -> None:
+        spec = self.spec
+        url = httpx.URL(spec.url)
+        headers = request_headers(spec.headers, self.last_event_id)
+        resumed_from = self.last_event_id or None
+        watchdog: Watchdog | None = None
+        try:
+            async with asyncio.timeout(None) as scope:
+                watchdog = self._watchdog = Watchdog(spec.heartbeat_timeout, scope)
+                for _ in range(spec.max_redirects + 1):
+                    async with self._client.stream("GET", url, headers=headers) as response:
+                        if response.status_code in REDIRECT_STATUS and "location" in response.headers:
+                            target = redirect_target(response)
+                            headers = headers_for_redirect(headers, url, target)
+                            url = target
+                            continue
+                        check_response(response)
+                        self._report(StreamState.OPEN, status_code=200, delay=None)
+                        await self._read(response, watchdog, delivered, resumed_from)
+                        raise StreamEnded("server closed the stream")
+                raise FatalError(f"more than {spec.max_redirects} redirects")
+        except TimeoutError:
+            if watchdog is not None and watchdog.manual:
+                raise ReconnectRequested("reconnect requested") from None
+            if watchdog is not None and watchdog.expired:
+                raise HeartbeatTimeout(
+                    f"no data for {spec.heartbeat_timeout:g}s (heartbeat timeout)"
+                ) from None
+            raise
+        except NoContent:
+            raise _Completed("server answered 204 No Content") from None
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            self._watchdog = None
+
+    async def _read(
+        self,
+        response: httpx.Response,
+        watchdog: Watchdog,
+        delivered: list[bool],
+        resumed_from: str | None,
+    ) -> None:
+        parser = SSEParser(self.last_event_id, max_line_bytes=self.spec.max_line_bytes)
+        observer, name, clock = self._observer, self.spec.name, self._clock
+        complete_events = self.spec.complete_events
+        check_duplicate = resumed_from is not None
+        async for chunk in response.aiter_bytes():
+            watchdog.feed()
+            observer.on_heartbeat(name, clock())
+            events = parser.feed(chunk)
+            if parser.retry is not None and parser.retry != self._attempts.retry_ms:
+                self._attempts.retry_ms = parser.retry
+                self._report(retry_ms=parser.retry)
+            for event in events:
+                if check_duplicate:
+                    check_duplicate = False
+                    # Servers that resume inclusively send the Last-Event-ID event again first.
+                    if event.own_id == resumed_from:
+                        continue
+                self.last_event_id = event.last_event_id
+                self._events += 1
+                if not delivered[0]:
+                    delivered[0] = True
+                    self._attempts.failed = 0
+                    self._report(attempt=0, last_error=None)
+                observer.on_event(name, event)
+                if event.type in complete_events:
+                    raise _Completed(f"completed ({event.type} event)")
+                if event.type == "error":
+                    self._job_error(event)
+            if parser.last_event_id != self.last_event_id:
+                # A block without data still commits its id (WHATWG dispatch step 1).
+                self.last_event_id = parser.last_event_id
+                self._report()
+        parser.close()
+
+    def _job_error(self, event: SSEvent) -> None:
+        """An `error` event: shown as the last error; `"retryable": false` fails the job."""
+        try:
+            payload = json.loads(event.data)
+        except ValueError:
+            return
+        if not isinstance(payload, dict):
+            return
+        message = str(payload.get("message") or "error event").splitlines()[0][:200]
+        if payload.get("retryable") is False:
+            raise FatalError(f"job error: {message}")
+        self._report(last_error=self._redact(f"job error: {message}"))
+
+    async def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            await self._sleep(seconds)  # type: ignore[misc]
+            return
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    def _before_sleep(self, retry_state: RetryCallState) -> None:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        self._report(
+            StreamState.RECONNECTING,
+            last_error=self._redact(str(error)) if error is not None else None,
+            delay=delay,
+            status_code=getattr(error, "status_code", None),
+        )
+
+    def _report(self, state: StreamState | None = None, **changes: object) -> None:
+        status = replace(
+            self._status,
+            state=state or self._status.state,
+            attempt=self._attempts.failed,
+            reconnects=self._attempts.reconnects,
+            last_event_id=self.last_event_id,
+            retry_ms=self._attempts.retry_ms,
+            events=self._events,
+            **changes,  # type: ignore[arg-type]
+        )
+        if state is not None and state.is_final:
+            status = replace(status, delay=None)
+        self._status = status
+        self._observer.on_status(self.spec.name, status)

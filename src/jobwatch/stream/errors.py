@@ -1,0 +1,45 @@
+"""Why a connection ended, classified as design §3 says: retryable (reconnect) or fatal (stop)."""
+
+from __future__ import annotations
+
+
+class StreamError(Exception):
+    """A connection ended with an error; `str()` is one line naming the cause (never a secret)."""
+
+    retryable: bool = False
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait (`Retry-After`), if any."""
+        self.delivered = False
+        """Whether the connection dispatched at least one event before it ended."""
+
+
+class RetryableError(StreamError):
+    """Network error, reset, clean end of a 200 stream, 408/425/429/5xx, heartbeat timeout: reconnect."""
+
+    retryable = True
+
+
+class FatalError(StreamError):
+    """Any other status, wrong Content-Type, TLS failure, invalid URL, job error event: stop for good."""
+
+
+class StreamEnded(RetryableError):
+    """The server closed a 200 stream cleanly (browsers reconnect; so do we)."""
+
+
+class HeartbeatTimeout(RetryableError):
+    """No byte (not even a `: ping`) for the heartbeat timeout: the connection is dropped and resumed."""
+
+
+class LineTooLong(RetryableError):
+    """A line or event grew past the configured bound; the connection is failed instead of eating memory."""
+
+
+class ReconnectRequested(RetryableError):
+    """The user asked for a reconnect now (not counted as a failed attempt)."""

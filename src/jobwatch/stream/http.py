@@ -1,0 +1,114 @@
+"""One HTTP exchange of a stream: the request headers, redirects, and what a response or error means."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+
+import httpx
+
+from jobwatch.stream.errors import FatalError, RetryableError, StreamError
+from jobwatch.stream.policy import parse_retry_after
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+_ORIGIN_BOUND_HEADERS = ("authorization", "cookie", "proxy-authorization")
+
+
+class NoContent(Exception):
+    """204: the server asked us to stop reconnecting (a final state, not a failure)."""
+
+
+def make_client(verify: bool | str = True) -> httpx.AsyncClient:
+    """One client shared by every stream: no pool limit, no read timeout (the watchdog owns that)."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(connect=15.0, read=None, write=15.0, pool=None),
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
+        follow_redirects=False,
+        verify=verify,
+        headers={"User-Agent": "jobwatch"},
+    )
+
+
+def request_headers(user: Mapping[str, str], last_event_id: str) -> dict[str, str]:
+    """Design §3: Accept, Cache-Control, user headers, and Last-Event-ID only when not empty."""
+    headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", **user}
+    if last_event_id:
+        headers["Last-Event-ID"] = last_event_id
+    return headers
+
+
+def redirect_target(response: httpx.Response) -> httpx.URL:
+    """The URL a 301/302/303/307/308 points to; a missing or unusable Location is fatal."""
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise FatalError(f"redirect {response.status_code} without a Location header")
+    try:
+        target = response.url.join(location)
+    except httpx.InvalidURL as exc:
+        raise FatalError(f"redirect {response.status_code} to an invalid Location ({exc})") from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise FatalError(f"redirect {response.status_code} to an unusable Location")
+    return target
+
+
+def headers_for_redirect(headers: Mapping[str, str], source: httpx.URL, target: httpx.URL) -> dict[str, str]:
+    """Like httpx: credentials are not sent to another origin."""
+    if (source.scheme, source.host, source.port) == (target.scheme, target.host, target.port):
+        return dict(headers)
+    return {k: v for k, v in headers.items() if k.lower() not in _ORIGIN_BOUND_HEADERS}
+
+
+def check_response(response: httpx.Response) -> None:
+    """Accept a 200 `text/event-stream`; otherwise raise what design §3 says that response means."""
+    code = response.status_code
+    if code == 200:
+        content_type = response.headers.get("content-type", "")
+        essence = content_type.partition(";")[0].strip().lower()
+        if essence != "text/event-stream":
+            shown = content_type[:60] or "none"
+            raise FatalError(f"expected Content-Type text/event-stream, got {shown!r}", status_code=200)
+        return
+    if code == 204:
+        raise NoContent()
+    reason = f"HTTP {code} {response.reason_phrase}".rstrip()
+    if code in RETRYABLE_STATUS:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        raise RetryableError(reason, status_code=code, retry_after=retry_after)
+    if code in REDIRECT_STATUS:
+        raise FatalError(f"{reason}: too many redirects", status_code=code)
+    raise FatalError(reason, status_code=code)
+
+
+def classify_transport_error(exc: Exception) -> StreamError:
+    """httpx exceptions → retryable network trouble, or fatal (bad URL, TLS verification failure)."""
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FatalError(f"invalid URL: {exc}")
+    if _is_tls_verification_failure(exc):
+        return FatalError(f"TLS certificate verification failed: {_root_cause(exc)}")
+    if isinstance(exc, httpx.ConnectError):
+        return RetryableError(f"connection failed: {_root_cause(exc)}")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return RetryableError(f"connection lost: {_root_cause(exc)}")
+    if isinstance(exc, httpx.TimeoutException):
+        return RetryableError(f"timed out: {type(exc).__name__}")
+    return RetryableError(f"connection error: {_root_cause(exc)}")
+
+
+def _is_tls_verification_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _root_cause(exc: BaseException) -> str:
+    text = str(exc).strip()
+    cause = exc.__cause__ or exc.__context__
+    while not text and cause is not None:
+        text = str(cause).strip()
+        cause = cause.__cause__ or cause.__context__
+    first = (text or type(exc).__name__).splitlines()[0]
+    return first[:200]

@@ -1,0 +1,149 @@
+"""Incremental `text/event-stream` parser, WHATWG HTML §9.2.6 to the letter.
+
+Replaces httpx-sse's decoder, which is not conformant: it dispatches blocks without data (phantom events for
+`id:`/`retry:`-only blocks), decodes with the response charset instead of always UTF-8 (so a BOM or a
+`charset=` parameter changes the result), accepts `retry:` values such as `+1`, ` 1` or `1_0` through `int()`,
+and holds a trailing CR until the next chunk, delaying the dispatch of CR-terminated events.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from jobwatch.stream.errors import LineTooLong
+from jobwatch.stream.events import SSEvent
+
+_BOM = "\ufeff"
+
+
+class SSEParser:
+    """Feed it bytes as they arrive; it returns the events dispatched by those bytes.
+
+    One parser serves one connection. `last_event_id` is the committed last event ID string (dispatch step 1
+    commits it even for blocks without data); `retry` is the latest valid `retry:` value, or None.
+    """
+
+    __slots__ = (
+        "_data",
+        "_data_len",
+        "_decoder",
+        "_id_buffer",
+        "_max",
+        "_own_id",
+        "_pending",
+        "_pending_len",
+        "_skip_lf",
+        "_started",
+        "_type",
+        "last_event_id",
+        "retry",
+    )
+
+    def __init__(self, last_event_id: str = "", *, max_line_bytes: int = 1 << 20) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._started = False
+        self._skip_lf = False
+        self._pending: list[str] = []
+        self._pending_len = 0
+        self._max = max_line_bytes
+        self._data: list[str] = []
+        self._data_len = 0
+        self._type = ""
+        self._own_id: str | None = None
+        self._id_buffer = last_event_id
+        self.last_event_id = last_event_id
+        self.retry: int | None = None
+
+    def feed(self, chunk: bytes) -> list[SSEvent]:
+        """Parse one chunk of the body; raises LineTooLong when a line or event exceeds the bound."""
+        text = self._decoder.decode(chunk)
+        if not text:
+            return []
+        if not self._started:
+            self._started = True
+            if text[0] == _BOM:
+                text = text[1:]
+                if not text:
+                    return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if text[0] == "\n":
+                text = text[1:]
+                if not text:
+                    return []
+        if "\r" in text:
+            # A CR ends its line at once; an LF right after it, even in the next chunk, is swallowed.
+            self._skip_lf = text[-1] == "\r"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" not in text:
+            self._hold(text)
+            return []
+        lines = text.split("\n")
+        tail = lines.pop()
+        if self._pending:
+            self._pending.append(lines[0])
+            lines[0] = "".join(self._pending)
+            self._pending.clear()
+            self._pending_len = 0
+            if len(lines[0]) > self._max:
+                raise LineTooLong(f"line longer than {self._max} bytes")
+        events: list[SSEvent] = []
+        for line in lines:
+            if line:
+                self._field(line)
+            else:
+                self._dispatch(events)
+        if tail:
+            self._hold(tail)
+        return events
+
+    def close(self) -> None:
+        """End of stream: any pending partial line and partial event are discarded, their id uncommitted."""
+        self._decoder.decode(b"", final=True)
+        self._pending.clear()
+        self._pending_len = 0
+        self._data.clear()
+        self._data_len = 0
+        self._type = ""
+        self._own_id = None
+        self._id_buffer = self.last_event_id
+
+    def _hold(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_len += len(text)
+        if self._pending_len > self._max:
+            raise LineTooLong(f"line longer than {self._max} bytes")
+
+    def _field(self, line: str) -> None:
+        if line[0] == ":":
+            return
+        colon = line.find(":")
+        if colon < 0:
+            name, value = line, ""
+        else:
+            name = line[:colon]
+            value = line[colon + 2 :] if line[colon + 1 : colon + 2] == " " else line[colon + 1 :]
+        if name == "data":
+            self._data.append(value)
+            self._data_len += len(value) + 1
+            if self._data_len > self._max:
+                raise LineTooLong(f"event longer than {self._max} bytes")
+        elif name == "event":
+            self._type = value
+        elif name == "id":
+            if "\0" not in value:
+                self._id_buffer = value
+                self._own_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self.retry = int(value)
+
+    def _dispatch(self, events: list[SSEvent]) -> None:
+        self.last_event_id = self._id_buffer
+        if self._data:
+            events.append(
+                SSEvent(self._type or "message", "\n".join(self._data), self._id_buffer, self._own_id)
+            )
+            self._data = []
+            self._data_len = 0
+        self._type = ""
+        self._own_id = None

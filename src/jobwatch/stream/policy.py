@@ -1,0 +1,99 @@
+"""When to reconnect and after how long (design §3), expressed as tenacity strategies.
+
+The counters live in `Attempts`; tenacity drives the loop (`stop`, `wait`, `retry`) from them, because a
+connection that delivers an event resets them, which tenacity's own attempt number cannot express.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
+
+from tenacity.stop import stop_base
+from tenacity.wait import wait_base, wait_exponential
+
+from jobwatch.stream.errors import ReconnectRequested, StreamError
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+RETRY_AFTER_CEILING = 600.0
+"""A server's Retry-After wins over our backoff, but never beyond 10 minutes."""
+
+
+@dataclass(slots=True)
+class Attempts:
+    """Counters of one stream: failed connections in a row, total reconnects, and the server's retry time."""
+
+    failed: int = 0
+    reconnects: int = 0
+    retry_ms: int = 3000
+
+    def record(self, error: StreamError) -> None:
+        """Count a connection that ended with `error` (a good connection resets the failure count)."""
+        if error.delivered or isinstance(error, ReconnectRequested):
+            self.failed = 0
+        else:
+            self.failed += 1
+
+
+class GiveUp(stop_base):
+    """Stop after `max_retries` failed reconnections in a row (N+1 failed connections); 0 = never retry."""
+
+    def __init__(self, attempts: Attempts, max_retries: int | None) -> None:
+        self.attempts = attempts
+        self.max_retries = max_retries
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        if self.max_retries is None:
+            return False
+        return self.max_retries == 0 or self.attempts.failed > self.max_retries
+
+
+class Backoff(wait_base):
+    """The server's `retry:` time after a good connection; full-jitter exponential backoff (base = retry
+    time, factor 2, capped at `max_backoff`) across failed ones; a larger `Retry-After` wins up to 10 min."""
+
+    def __init__(self, attempts: Attempts, max_backoff: float, rng: random.Random) -> None:
+        self.attempts = attempts
+        self.max_backoff = max_backoff
+        self.rng = rng
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        return self.delay(error if isinstance(error, StreamError) else None)
+
+    def delay(self, error: StreamError | None) -> float:
+        if isinstance(error, ReconnectRequested):
+            return 0.0
+        base = self.attempts.retry_ms / 1000
+        if self.attempts.failed == 0:
+            chosen = base
+        else:
+            window = wait_exponential(multiplier=base, max=self.max_backoff, exp_base=2)
+            high = window(cast("RetryCallState", SimpleNamespace(attempt_number=self.attempts.failed)))
+            chosen = self.rng.uniform(0, high)
+        if error is not None and error.retry_after is not None:
+            chosen = max(chosen, min(error.retry_after, RETRY_AFTER_CEILING))
+        return chosen
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None when absent or unusable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
