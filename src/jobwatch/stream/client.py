@@ -210,7 +210,7 @@ class JobStream:
                     self._report(attempt=0, last_error=None)
                 observer.on_event(name, event)
                 if event.type in complete_events:
-                    raise _Completed(f"completed ({event.type} event)")
+                    raise _Completed(f"{event.type!r} event received")
                 if event.type == "error":
                     self._job_error(event)
             if parser.last_event_id != self.last_event_id:
@@ -252,17 +252,16 @@ class JobStream:
         )
 
     def _report(self, state: StreamState | None = None, **changes: object) -> None:
-        status = replace(
-            self._status,
-            state=state or self._status.state,
-            attempt=self._attempts.failed,
-            reconnects=self._attempts.reconnects,
-            last_event_id=self.last_event_id,
-            retry_ms=self._attempts.retry_ms,
-            events=self._events,
-            **changes,  # type: ignore[arg-type]
-        )
+        fields: dict[str, object] = {
+            "state": state or self._status.state,
+            "attempt": self._attempts.failed,
+            "reconnects": self._attempts.reconnects,
+            "last_event_id": self.last_event_id,
+            "retry_ms": self._attempts.retry_ms,
+            "events": self._events,
+        }
+        fields.update(changes)
         if state is not None and state.is_final:
-            status = replace(status, delay=None)
-        self._status = status
-        self._observer.on_status(self.spec.name, status)
+            fields["delay"] = None
+        self._status = replace(self._status, **fields)  # type: ignore[arg-type]
+        self._observer.on_status(self.spec.name, self._status)

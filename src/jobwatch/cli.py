@@ -1,0 +1,168 @@
+"""Command line: parse arguments, load the configuration, dispatch to the dashboard, tail or demo.
+
+Textual is imported only by the dashboard commands, so `jobwatch tail` starts fast and headless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from jobwatch import __version__
+
+COMMANDS = ("tail", "demo", "demo-server")
+EXIT_USAGE = 2
+
+_EPILOG = """\
+commands:
+  jobwatch [OPTIONS] [SOURCE ...]        dashboard (TUI)
+  jobwatch demo [OPTIONS]                embedded demo server + dashboard on it (no network needed)
+  jobwatch tail [OPTIONS] [SOURCE ...]   headless: one line per event on stdout
+  jobwatch demo-server [--port P]        only the demo server, for trying other clients against it
+
+SOURCE is URL or NAME=URL. Run `jobwatch COMMAND --help` for a command's options.
+"""
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return number
+
+
+def _count(value: str) -> int:
+    if not (value.isascii() and value.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
+    return int(value)
+
+
+def _stream_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="URL or NAME=URL of an SSE stream")
+    parser.add_argument("--config", metavar="FILE", type=Path, help="TOML configuration file "
+                        "(default: $XDG_CONFIG_HOME/jobwatch/config.toml if present)")
+    parser.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
+                        help="request header for every source (repeatable); ${ENV_VAR} is expanded")
+    parser.add_argument("--max-retries", type=_count, metavar="N",
+                        help="give up after N failed reconnection attempts in a row "
+                        "(default: never; 0: never reconnect)")
+    parser.add_argument("--heartbeat-timeout", type=_positive, metavar="SECONDS",
+                        help="drop and resume a connection silent for this long (default 45)")
+    parser.add_argument("--max-backoff", type=_positive, metavar="SECONDS",
+                        help="cap of the exponential reconnect backoff (default 30)")
+    parser.add_argument("--complete-event", action="append", default=[], metavar="NAME",
+                        help="event type that ends a job for good (repeatable; default: complete, done)")
+    state = parser.add_mutually_exclusive_group()
+    state.add_argument("--state", metavar="FILE", type=Path,
+                       help="where resume cursors persist (default under $XDG_STATE_HOME/jobwatch/)")
+    state.add_argument("--no-state", action="store_true", help="do not read or write resume cursors")
+    tls = parser.add_mutually_exclusive_group()
+    tls.add_argument("--ca-bundle", metavar="FILE", help="trust this CA bundle for TLS")
+    tls.add_argument("--insecure", action="store_true", help="do NOT verify TLS certificates (unsafe)")
+
+
+def _ui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--theme", help="colour theme (jobwatch-dark, jobwatch-light, jobwatch-16, "
+                        "any Textual theme, or one from $XDG_CONFIG_HOME/jobwatch/themes/)")
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument("--no-bell", action="store_true", help="no terminal bell when a job fails")
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    """The parser of one command (None = the dashboard)."""
+    if command is None:
+        parser = argparse.ArgumentParser(
+            prog="jobwatch", description="Watch many Server-Sent Events job streams at once.",
+            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser.add_argument("--version", action="version", version=f"jobwatch {__version__}")
+        _stream_options(parser)
+        _ui_options(parser)
+    elif command == "tail":
+        parser = argparse.ArgumentParser(
+            prog="jobwatch tail", description="Print every event of every source, one line each. "
+            "State changes go to stderr. Exit 0 when no stream failed, 1 when any did, 2 on usage or "
+            "configuration errors, 130 on Ctrl-C.")
+        _stream_options(parser)
+        parser.add_argument("--format", choices=("text", "jsonl"), default="text",
+                            help="text: 'HH:MM:SS.mmm  job  type  data'; jsonl: one JSON object per event")
+    elif command == "demo":
+        parser = argparse.ArgumentParser(
+            prog="jobwatch demo", description="Start the embedded demo server (127.0.0.1, scripted jobs "
+            "showing every state) and open the dashboard on it.")
+        parser.add_argument("--heartbeat-timeout", type=_positive, default=10.0, metavar="SECONDS",
+                            help="heartbeat timeout for the demo jobs (default 10)")
+        _ui_options(parser)
+    else:
+        parser = argparse.ArgumentParser(
+            prog="jobwatch demo-server", description="Serve the demo jobs over HTTP/SSE on 127.0.0.1 "
+            "and print their URLs; Ctrl-C stops it.")
+        parser.add_argument("--port", type=_count, default=8765, help="TCP port (default 8765; 0 = any)")
+        parser.add_argument("--ping-interval", type=_positive, default=15.0, metavar="SECONDS",
+                            help="': ping' comment interval while idle (default 15)")
+        parser.add_argument("--seed", type=_count, default=0, help="seed of the scripted jobs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = args_list[0] if args_list and args_list[0] in COMMANDS else None
+    args = build_parser(command).parse_args(args_list[1:] if command else args_list)
+    try:
+        if command == "demo-server":
+            from jobwatch.demo.cli import serve_main
+
+            return serve_main(port=args.port, ping_interval=args.ping_interval, seed=args.seed)
+        if command == "demo":
+            from jobwatch.ui.launch import main_demo
+
+            return main_demo(theme=args.theme, bell=not args.no_bell, mouse=not args.no_mouse,
+                             heartbeat_timeout=args.heartbeat_timeout)
+        return _run_streams(command, args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_streams(command: str | None, args: argparse.Namespace) -> int:
+    from jobwatch.config import ConfigError, Settings, default_config_path, load_specs
+    from jobwatch.stream.cursor import CursorStore, default_state_path
+
+    settings = Settings(
+        headers=args.header, heartbeat_timeout=args.heartbeat_timeout, max_backoff=args.max_backoff,
+        max_retries=args.max_retries, complete_events=args.complete_event, insecure=args.insecure,
+        ca_bundle=args.ca_bundle)
+    explicit = args.config is not None
+    try:
+        loaded = load_specs(args.sources, settings, args.config or default_config_path(), explicit=explicit)
+    except ConfigError as exc:
+        print(f"jobwatch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in loaded.warnings:
+        print(f"jobwatch: warning: {warning}", file=sys.stderr)
+    if not loaded.specs:
+        print("jobwatch: no sources: give SOURCE arguments or [[job]] entries in the config file "
+              "(or try `jobwatch demo`)", file=sys.stderr)
+        return EXIT_USAGE
+
+    def state_error(message: str) -> None:
+        print(f"jobwatch: warning: {loaded.redactor(message)}", file=sys.stderr)
+
+    state_path = None if args.no_state else (args.state or default_state_path())
+    cursors = CursorStore(state_path, on_error=state_error)
+    specs = [replace(spec, last_event_id=cursors.get(spec.url)) for spec in loaded.specs]
+    if command == "tail":
+        from jobwatch.tail import run_tail
+
+        verify = specs[0].verify
+        return asyncio.run(run_tail(specs, fmt=args.format, cursors=cursors, redactor=loaded.redactor,
+                                    verify=verify))
+    from jobwatch.ui.launch import main_dashboard
+
+    return main_dashboard(specs, redactor=loaded.redactor, cursor_store=cursors, theme=args.theme,
+                          bell=not args.no_bell, mouse=not args.no_mouse)

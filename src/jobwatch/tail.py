@@ -1,0 +1,184 @@
+"""`jobwatch tail`: run many streams headless, one line per event on stdout, state lines on stderr."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import IO
+
+from jobwatch.stream.client import JobStream, make_client
+from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.observer import StreamObserver
+from jobwatch.stream.spec import StreamSpec
+from jobwatch.textsafe import sanitize
+
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+
+
+class CursorSink:
+    """What tail needs of a cursor store: remember the last event ID of a source URL."""
+
+    def set(self, url: str, last_event_id: str) -> None: ...
+    def maybe_flush(self) -> None: ...
+    def flush(self) -> None: ...
+
+
+class _Output:
+    """Buffers lines and writes them once per event-loop turn, so a flood costs one write per batch."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._lines: list[str] = []
+        self._scheduled = False
+        self.broken = False
+
+    def add(self, line: str) -> None:
+        self._lines.append(line)
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._scheduled = False
+        if not self._lines or self.broken:
+            self._lines.clear()
+            return
+        data = "".join(self._lines).encode("utf-8", "replace")
+        self._lines.clear()
+        try:
+            self._stream.write(data)
+            self._stream.flush()
+        except BrokenPipeError:
+            self.broken = True
+
+
+def text_line(job: str, event: SSEvent, now: datetime) -> str:
+    """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped."""
+    stamp = now.strftime("%H:%M:%S.") + f"{now.microsecond // 1000:03d}"
+    return f"{stamp}  {sanitize(job)}  {sanitize(event.type)}  {sanitize(event.data)}\n"
+
+
+def jsonl_line(job: str, event: SSEvent) -> str:
+    """One JSON object per event; ASCII-only, so no byte of a payload can reach a terminal raw."""
+    return (
+        f'{{"job": {json.dumps(job)}, "id": {json.dumps(event.last_event_id)}, '
+        f'"event": {json.dumps(event.type)}, "data": {json.dumps(event.data)}}}\n'
+    )
+
+
+def state_line(job: str, status: StreamStatus) -> str | None:
+    """The stderr line for a status change, or None when nothing a user needs to read changed."""
+    state = status.state
+    error = f": {status.last_error}" if status.last_error else ""
+    if state is StreamState.RECONNECTING and status.delay is not None:
+        text = f"reconnecting in {status.delay:.1f}s (attempt {status.attempt + 1}){error}"
+    elif state is StreamState.FAILED:
+        text = f"failed{error}"
+    elif state is StreamState.GAVE_UP:
+        text = f"gave up after {status.attempt} failed connections{error}"
+    elif state is StreamState.COMPLETED:
+        text = f"completed ({status.detail})" if status.detail else "completed"
+    elif state in (StreamState.CONNECTING, StreamState.OPEN, StreamState.STOPPED):
+        text = "open" if state is StreamState.OPEN else state.value
+    else:
+        return None
+    return f"jobwatch: {sanitize(job)}: {sanitize(text)}\n"
+
+
+class TailPrinter(StreamObserver):
+    """Formats events to stdout and state changes to stderr, and keeps the cursors up to date."""
+
+    def __init__(
+        self,
+        specs: Sequence[StreamSpec],
+        fmt: str,
+        out: _Output,
+        err: IO[str],
+        cursors: CursorSink,
+        wallclock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self._urls = {spec.name: spec.url for spec in specs}
+        self._out = out
+        self._err = err
+        self._cursors = cursors
+        self._jsonl = fmt == "jsonl"
+        self._wallclock = wallclock
+        self._shown: dict[str, tuple[StreamState, float | None]] = {}
+        self.final: dict[str, StreamState] = {}
+
+    def on_event(self, job: str, event: SSEvent) -> None:
+        line = jsonl_line(job, event) if self._jsonl else text_line(job, event, self._wallclock())
+        self._out.add(line)
+        self._cursors.set(self._urls[job], event.last_event_id)
+
+    def on_status(self, job: str, status: StreamStatus) -> None:
+        self._cursors.set(self._urls[job], status.last_event_id)
+        if status.state.is_final:
+            self.final[job] = status.state
+        key = (status.state, status.delay)
+        if self._shown.get(job) == key:
+            return
+        self._shown[job] = key
+        line = state_line(job, status)
+        if line is not None:
+            self._out.flush()  # keep stdout and stderr in the order things happened
+            self._err.write(line)
+            self._err.flush()
+
+
+async def run_tail(
+    specs: Sequence[StreamSpec],
+    *,
+    fmt: str = "text",
+    cursors: CursorSink,
+    redactor: Callable[[str], str] = str,
+    verify: bool | str = True,
+    stdout: IO[bytes] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run every stream concurrently until each has ended; returns the exit code (design §2)."""
+    out = _Output(stdout or sys.stdout.buffer)
+    printer = TailPrinter(specs, fmt, out, stderr or sys.stderr, cursors)
+    loop = asyncio.get_running_loop()
+    interrupted = asyncio.Event()
+    async with make_client(verify) as client:
+        streams = [JobStream(s, printer, client=client, redactor=redactor) for s in specs]
+        tasks = [asyncio.create_task(s.run(), name=s.spec.name) for s in streams]
+        everything = asyncio.gather(*tasks, return_exceptions=True)
+
+        def interrupt() -> None:
+            interrupted.set()
+            for task in tasks:
+                task.cancel()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, interrupt)
+        ticker = loop.create_task(_flush_cursors_periodically(cursors))
+        try:
+            results = await everything
+        finally:
+            ticker.cancel()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            out.flush()
+            cursors.flush()
+    if interrupted.is_set():
+        return EXIT_INTERRUPTED
+    for spec, result in zip(specs, results, strict=True):
+        if isinstance(result, Exception):  # a bug, not a stream outcome: one line, no traceback
+            printer.final[spec.name] = StreamState.FAILED
+            cause = redactor(f"{type(result).__name__}: {result}")
+            line = f"jobwatch: {sanitize(spec.name)}: internal error: {sanitize(cause)}\n"
+            (stderr or sys.stderr).write(line)
+    failed = {StreamState.FAILED, StreamState.GAVE_UP}
+    return EXIT_FAILED if any(state in failed for state in printer.final.values()) else EXIT_OK
+
+
+async def _flush_cursors_periodically(cursors: CursorSink, every: float = 1.0) -> None:
+    while True:
+        await asyncio.sleep(every)
+        cursors.maybe_flush()
