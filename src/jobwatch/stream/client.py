@@ -153,7 +153,7 @@ class JobStream:
                 watchdog = self._watchdog = Watchdog(spec.heartbeat_timeout, scope)
                 for _ in range(spec.max_redirects + 1):
                     async with self._client.stream("GET", url, headers=headers) as response:
-                        if response.status_code in REDIRECT_STATUS and "location" in response.headers:
+                        if response.status_code in REDIRECT_STATUS:
                             target = redirect_target(response)
                             headers = headers_for_redirect(headers, url, target)
                             url = target

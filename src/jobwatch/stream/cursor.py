@@ -96,7 +96,7 @@ class CursorStore:
         self._last_save = self._clock()
         try:
             with self._locked(self.path):
-                on_disk = self._load_reporting()
+                on_disk = self._load_reporting(move_aside=True)
                 if self._read_only:
                     return
                 merged = {**on_disk, **self._dirty}
@@ -110,13 +110,17 @@ class CursorStore:
         for url, last_event_id in on_disk.items():
             self._cursors.setdefault(url, last_event_id)
 
-    def _load_reporting(self) -> dict[str, str]:
+    def _load_reporting(self, *, move_aside: bool = False) -> dict[str, str]:
+        """The file's cursors, or {} after reporting why it is unusable. With `move_aside` (only
+        under the lock) an unparsable file is renamed to `<name>.corrupt` so it can be replaced."""
         assert self.path is not None
         try:
             return _load(self.path)
         except _Unusable as exc:
             self._report("read", f"cursor state {self.path}: {exc}")
             self._read_only = self._read_only or exc.keep_file
+            if move_aside and not exc.keep_file:
+                os.replace(self.path, _aside(self.path))
             return {}
 
     def _report(self, kind: str, message: str) -> None:
@@ -152,9 +156,9 @@ def _load(path: Path) -> dict[str, str]:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise _Unusable("corrupt or truncated (not JSON); starting with no saved cursors") from None
+        raise _corrupt(path, "corrupt or truncated (not JSON)") from None
     if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-        raise _Unusable("not a jobwatch cursor file; starting with no saved cursors")
+        raise _corrupt(path, "not a jobwatch cursor file")
     if data["version"] != VERSION:
         raise _Unusable(
             f"unknown format version {data['version']}; cursors kept in memory only",
@@ -164,8 +168,18 @@ def _load(path: Path) -> dict[str, str]:
     if not isinstance(cursors, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in cursors.items()
     ):
-        raise _Unusable("corrupt 'cursors' table; starting with no saved cursors")
+        raise _corrupt(path, "corrupt 'cursors' table")
     return dict(cursors)
+
+
+def _corrupt(path: Path, what: str) -> _Unusable:
+    return _Unusable(
+        f"{what}; starting with no saved cursors (it will be moved to {_aside(path).name})"
+    )
+
+
+def _aside(path: Path) -> Path:
+    return path.with_name(path.name + ".corrupt")
 
 
 def _write_atomic(path: Path, data: object) -> None:

@@ -75,8 +75,6 @@ def check_response(response: httpx.Response) -> None:
     if code in RETRYABLE_STATUS:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise RetryableError(reason, status_code=code, retry_after=retry_after)
-    if code in REDIRECT_STATUS:
-        raise FatalError(f"{reason}: too many redirects", status_code=code)
     raise FatalError(reason, status_code=code)
 
 

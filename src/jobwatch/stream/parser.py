@@ -88,11 +88,43 @@ class SSEParser:
             if len(lines[0]) > self._max:
                 raise LineTooLong(f"line longer than {self._max} bytes")
         events: list[SSEvent] = []
+        data = self._data
         for line in lines:
-            if line:
-                self._field(line)
+            # The per-line work is inlined: this loop is the hot path of every stream.
+            if not line:
+                self.last_event_id = self._id_buffer
+                if data:
+                    events.append(
+                        SSEvent(self._type or "message", "\n".join(data), self._id_buffer, self._own_id)
+                    )
+                    data = self._data = []
+                    self._data_len = 0
+                self._type = ""
+                self._own_id = None
+                continue
+            colon = line.find(":")
+            if colon == 0:
+                continue
+            if colon < 0:
+                name, value = line, ""
             else:
-                self._dispatch(events)
+                name = line[:colon]
+                value = line[colon + 1 :]
+                if value[:1] == " ":
+                    value = value[1:]
+            if name == "data":
+                data.append(value)
+                self._data_len += len(value) + 1
+                if self._data_len > self._max:
+                    raise LineTooLong(f"event longer than {self._max} bytes")
+            elif name == "id":
+                if "\0" not in value:
+                    self._id_buffer = value
+                    self._own_id = value
+            elif name == "event":
+                self._type = value
+            elif name == "retry" and value.isascii() and value.isdigit():
+                self.retry = int(value)
         if tail:
             self._hold(tail)
         return events
@@ -113,37 +145,3 @@ class SSEParser:
         self._pending_len += len(text)
         if self._pending_len > self._max:
             raise LineTooLong(f"line longer than {self._max} bytes")
-
-    def _field(self, line: str) -> None:
-        if line[0] == ":":
-            return
-        colon = line.find(":")
-        if colon < 0:
-            name, value = line, ""
-        else:
-            name = line[:colon]
-            value = line[colon + 2 :] if line[colon + 1 : colon + 2] == " " else line[colon + 1 :]
-        if name == "data":
-            self._data.append(value)
-            self._data_len += len(value) + 1
-            if self._data_len > self._max:
-                raise LineTooLong(f"event longer than {self._max} bytes")
-        elif name == "event":
-            self._type = value
-        elif name == "id":
-            if "\0" not in value:
-                self._id_buffer = value
-                self._own_id = value
-        elif name == "retry" and value.isascii() and value.isdigit():
-            self.retry = int(value)
-
-    def _dispatch(self, events: list[SSEvent]) -> None:
-        self.last_event_id = self._id_buffer
-        if self._data:
-            events.append(
-                SSEvent(self._type or "message", "\n".join(self._data), self._id_buffer, self._own_id)
-            )
-            self._data = []
-            self._data_len = 0
-        self._type = ""
-        self._own_id = None
