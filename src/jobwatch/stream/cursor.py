@@ -147,7 +147,7 @@ def _load(path: Path) -> dict[str, str]:
     """The cursors in `path` ({} when absent); _Unusable names why the file cannot be used."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError as exc:
         raise _Unusable(
