@@ -76,7 +76,7 @@ def _ui_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
-    """The parser of one command (None = the dashboard)."""
+    """The parser of the dashboard (None), `tail` or `demo` (`demo-server` has its own in jobwatch.demo)."""
     if command is None:
         parser = argparse.ArgumentParser(
             prog="jobwatch", description="Watch many Server-Sent Events job streams at once.",
@@ -99,26 +99,18 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--heartbeat-timeout", type=_positive, default=10.0, metavar="SECONDS",
                             help="heartbeat timeout for the demo jobs (default 10)")
         _ui_options(parser)
-    else:
-        parser = argparse.ArgumentParser(
-            prog="jobwatch demo-server", description="Serve the demo jobs over HTTP/SSE on 127.0.0.1 "
-            "and print their URLs; Ctrl-C stops it.")
-        parser.add_argument("--port", type=_count, default=8765, help="TCP port (default 8765; 0 = any)")
-        parser.add_argument("--ping-interval", type=_positive, default=15.0, metavar="SECONDS",
-                            help="': ping' comment interval while idle (default 15)")
-        parser.add_argument("--seed", type=_count, default=0, help="seed of the scripted jobs")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = args_list[0] if args_list and args_list[0] in COMMANDS else None
+    if command == "demo-server":
+        from jobwatch.demo.cli import main as demo_server_main
+
+        return demo_server_main(args_list[1:])
     args = build_parser(command).parse_args(args_list[1:] if command else args_list)
     try:
-        if command == "demo-server":
-            from jobwatch.demo.cli import serve_main
-
-            return serve_main(port=args.port, ping_interval=args.ping_interval, seed=args.seed)
         if command == "demo":
             from jobwatch.ui.launch import main_demo
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+from json.encoder import encode_basestring_ascii as _quote
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -64,10 +64,12 @@ def text_line(job: str, event: SSEvent, now: datetime) -> str:
 
 def jsonl_line(job: str, event: SSEvent) -> str:
     """One JSON object per event; ASCII-only, so no byte of a payload can reach a terminal raw."""
-    return (
-        f'{{"job": {json.dumps(job)}, "id": {json.dumps(event.last_event_id)}, '
-        f'"event": {json.dumps(event.type)}, "data": {json.dumps(event.data)}}}\n'
-    )
+    return _jsonl(_quote(job), event)
+
+
+def _jsonl(quoted_job: str, event: SSEvent) -> str:
+    q = _quote
+    return f'{{"job": {quoted_job}, "id": {q(event.last_event_id)}, "event": {q(event.type)}, "data": {q(event.data)}}}\n'
 
 
 def state_line(job: str, status: StreamStatus) -> str | None:
@@ -79,7 +81,8 @@ def state_line(job: str, status: StreamStatus) -> str | None:
     elif state is StreamState.FAILED:
         text = f"failed{error}"
     elif state is StreamState.GAVE_UP:
-        text = f"gave up after {status.attempt} failed connections{error}"
+        plural = "s" if status.attempt != 1 else ""
+        text = f"gave up after {status.attempt} failed connection{plural}{error}"
     elif state is StreamState.COMPLETED:
         text = f"completed ({status.detail})" if status.detail else "completed"
     elif state in (StreamState.CONNECTING, StreamState.OPEN, StreamState.STOPPED):
@@ -110,10 +113,14 @@ class TailPrinter(StreamObserver):
         self._shown: dict[str, tuple[StreamState, float | None]] = {}
         self.final: dict[str, StreamState] = {}
 
-    def on_event(self, job: str, event: SSEvent) -> None:
-        line = jsonl_line(job, event) if self._jsonl else text_line(job, event, self._wallclock())
-        self._out.add(line)
-        self._cursors.set(self._urls[job], event.last_event_id)
+    def on_events(self, job: str, events: list[SSEvent]) -> None:
+        if self._jsonl:
+            quoted = _quote(job)
+            self._out.add("".join([_jsonl(quoted, event) for event in events]))
+        else:
+            now = self._wallclock()
+            self._out.add("".join([text_line(job, event, now) for event in events]))
+        self._cursors.set(self._urls[job], events[-1].last_event_id)
 
     def on_status(self, job: str, status: StreamStatus) -> None:
         self._cursors.set(self._urls[job], status.last_event_id)

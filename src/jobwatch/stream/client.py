@@ -187,7 +187,7 @@ class JobStream:
     ) -> None:
         parser = SSEParser(self.last_event_id, max_line_bytes=self.spec.max_line_bytes)
         observer, name, clock = self._observer, self.spec.name, self._clock
-        complete_events = self.spec.complete_events
+        special = frozenset(self.spec.complete_events) | {"error"}
         check_duplicate = resumed_from is not None
         async for chunk in response.aiter_bytes():
             watchdog.feed()
@@ -196,28 +196,41 @@ class JobStream:
             if parser.retry is not None and parser.retry != self._attempts.retry_ms:
                 self._attempts.retry_ms = parser.retry
                 self._report(retry_ms=parser.retry)
-            for event in events:
+            if events:
                 if check_duplicate:
                     check_duplicate = False
                     # Servers that resume inclusively send the Last-Event-ID event again first.
-                    if event.own_id == resumed_from:
-                        continue
-                self.last_event_id = event.last_event_id
-                self._events += 1
-                if not delivered[0]:
-                    delivered[0] = True
-                    self._attempts.failed = 0
-                    self._report(attempt=0, last_error=None)
-                observer.on_event(name, event)
-                if event.type in complete_events:
-                    raise _Completed(f"{event.type!r} event received")
-                if event.type == "error":
-                    self._job_error(event)
+                    if events[0].own_id == resumed_from:
+                        del events[0]
+                if events:
+                    if not delivered[0]:
+                        delivered[0] = True
+                        self._attempts.failed = 0
+                        self._report(attempt=0, last_error=None)
+                    self._deliver(events, special)
             if parser.last_event_id != self.last_event_id:
                 # A block without data still commits its id (WHATWG dispatch step 1).
                 self.last_event_id = parser.last_event_id
                 self._report()
         parser.close()
+
+    def _deliver(self, events: list[SSEvent], special: frozenset[str]) -> None:
+        """Hand a chunk's events over in as few calls as possible; stop at a completion or fatal job error."""
+        start = 0
+        for index, event in enumerate(events):
+            if event.type in special:
+                self._hand_over(events[start : index + 1])
+                start = index + 1
+                if event.type in self.spec.complete_events:
+                    raise _Completed(f"{event.type!r} event received")
+                self._job_error(event)
+        if start < len(events):
+            self._hand_over(events[start:] if start else events)
+
+    def _hand_over(self, events: list[SSEvent]) -> None:
+        self.last_event_id = events[-1].last_event_id
+        self._events += len(events)
+        self._observer.on_events(self.spec.name, events)
 
     def _job_error(self, event: SSEvent) -> None:
         """An `error` event: shown as the last error; `"retryable": false` fails the job."""

@@ -12,6 +12,13 @@ class StreamObserver:
     def on_event(self, job: str, event: SSEvent) -> None:
         """An event was dispatched (already de-duplicated; completion events included)."""
 
+    def on_events(self, job: str, events: list[SSEvent]) -> None:
+        """The events one chunk of bytes dispatched, in order; the stream calls this, never `on_event`
+        directly. Override it to handle a batch at once; by default it calls `on_event` for each."""
+        on_event = self.on_event
+        for event in events:
+            on_event(job, event)
+
     def on_status(self, job: str, status: StreamStatus) -> None:
         """State or a counter changed (connect, open, error, delay chosen, final state)."""
 
