@@ -2,7 +2,7 @@
 
 Baselines: (a) a raw httpx byte reader (counts "\\n\\n"), (b) plain httpx-sse `aiter_sse`. Each client runs in
 its own process and times itself from its request to the last event (imports excluded); tail's client is
-its own process and times itself from its request to the last event (imports excluded); tail's client is
+`jobwatch.tail.run_tail(fmt="jsonl")`, the code behind `jobwatch tail --format jsonl` (real JSON lines).
 The server runs in a third process and serves the same 150-byte events twice: one write+flush per event, and
 in 64 KiB bulk writes. Usage: python bench/ingest.py [--events N] [--repeat R]
 """
