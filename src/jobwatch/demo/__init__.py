@@ -1,0 +1,17 @@
+"""The demo / fault-injection SSE server: scripted jobs over real loopback sockets (no Textual).
+
+`jobwatch demo-server` lives in `jobwatch.demo.cli` (main, serve_forever).
+"""
+
+from jobwatch.demo.mix import demo_jobs
+from jobwatch.demo.model import Fault, JobScript, RawResponse, RecordedRequest
+from jobwatch.demo.server import DemoServer
+
+__all__ = [
+    "DemoServer",
+    "Fault",
+    "JobScript",
+    "RawResponse",
+    "RecordedRequest",
+    "demo_jobs",
+]

@@ -1,0 +1,171 @@
+"""Playing one job's event stream over one connection, with that job's faults applied.
+
+Kept apart from routing so the pacing/fault rules (what is flushed when, where a drop cuts) read in
+one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+
+from jobwatch.demo.generate import encode_event
+from jobwatch.demo.http import HttpConnection, reason
+from jobwatch.demo.jobs import JobRuntime
+from jobwatch.demo.model import Fault
+
+SSE_HEADERS = (
+    ("Content-Type", "text/event-stream; charset=utf-8"),
+    ("Cache-Control", "no-cache"),
+    ("Connection", "close"),
+)
+PING = b": ping\n\n"
+BATCH_BYTES = 64 * 1024
+YIELD_EVERY = 16
+
+
+class _Sender:
+    """Per-connection output: `retry:` on the first message, batching, trickling and idle pings."""
+
+    def __init__(self, http: HttpConnection, job: JobRuntime, ping_interval: float) -> None:
+        self.http = http
+        self.job = job
+        self.ping_interval = ping_interval
+        self.first = True
+        self.buffer = bytearray()
+        self.clock = asyncio.get_running_loop().time
+        self.last_write = self.clock()
+
+    def frame(self, message: bytes) -> bytes:
+        if not self.first:
+            return message
+        self.first = False
+        return b"retry: %d\n" % self.job.script.retry_ms + message
+
+    async def write(self, data: bytes) -> None:
+        slow = self.job.slow
+        if slow is None:
+            await self.http.send(data)
+        else:
+            for start in range(0, len(data), slow.bytes_per_write):
+                if start:
+                    await self.http.sleep(slow.delay)
+                await self.http.send(data[start : start + slow.bytes_per_write])
+        self.last_write = self.clock()
+
+    async def flush(self) -> None:
+        if self.buffer:
+            data = bytes(self.buffer)
+            self.buffer.clear()
+            await self.write(data)
+
+    async def idle(self, seconds: float) -> None:
+        """Wait `seconds` (math.inf: until the client leaves), sending `: ping` when due."""
+        deadline = self.clock() + seconds
+        while True:
+            now = self.clock()
+            due = self.last_write + self.ping_interval
+            if deadline <= due:
+                await self.http.sleep(deadline - now)
+                return
+            await self.http.sleep(due - now)
+            await self.write(self.frame(PING))
+
+
+async def send_status(http: HttpConnection, fault: Fault) -> None:
+    """Answer with the fault's status instead of the stream."""
+    headers = [("Content-Type", "text/plain; charset=utf-8")]
+    if fault.retry_after is not None:
+        headers.append(("Retry-After", fault.retry_after))
+    if fault.code == 401:
+        headers.append(("WWW-Authenticate", 'Bearer realm="jobwatch-demo"'))
+    body = b"" if fault.code in (204, 304) else b"%d %s\n" % (fault.code, reason(fault.code))
+    if fault.code not in (204, 304):
+        headers.append(("Content-Length", str(len(body))))
+    await http.start_response(fault.code, headers)
+    await http.send(body)
+    await http.end()
+
+
+async def serve_events(
+    http: HttpConnection, job: JobRuntime, last_event_id: str | None, ping_interval: float
+) -> bool:
+    """Serve one SSE request; True when the response ended cleanly, False when it was dropped."""
+    connection = job.connections
+    job.connections += 1
+    fault = job.status_for(connection)
+    if fault is not None:
+        await send_status(http, fault)
+        return True
+    start = job.resume_start(job.cursor(last_event_id))
+    if job.script.complete and start >= job.total:
+        await http.start_response(204, [("Cache-Control", "no-cache")])
+        await http.end()
+        return True
+    await http.start_response(200, SSE_HEADERS)
+    return await _play(_Sender(http, job, ping_interval), start)
+
+
+async def _play(out: _Sender, start: int) -> bool:
+    job, http = out.job, out.http
+    script = job.script
+    burst = 0
+    if start == 0:
+        if not await _after_event(out, 0):
+            return True
+        burst = job.take_burst(0)
+    for index in range(start, job.total):
+        if index > start:
+            if burst:
+                burst -= 1
+            elif not script.bulk:
+                await out.flush()
+                if script.interval > 0:
+                    await out.idle(script.interval)
+                elif index % YIELD_EVERY == 0:
+                    await http.sleep(0)  # lets other connections run; no ping is ever due here
+        cut, offset = job.take_drop(index)
+        message = out.frame(job.message(index))
+        if cut:
+            await out.flush()
+            if offset is None:
+                offset = job.rng.randrange(1, len(message))
+            if offset:
+                await out.write(message[: min(offset, len(message))])
+            http.abort()
+            return False
+        out.buffer += message
+        if len(out.buffer) >= BATCH_BYTES or not (burst or script.bulk):
+            await out.flush()
+            if script.bulk:
+                await http.sleep(0)
+        if not await _after_event(out, index + 1):
+            return True
+        burst = burst or job.take_burst(index + 1)
+    await out.flush()
+    if script.complete:
+        await http.end()
+        return True
+    if out.first:
+        await out.write(out.frame(b"\n"))
+    await out.idle(math.inf)
+    return False
+
+
+async def _after_event(out: _Sender, event_id: int) -> bool:
+    """Silence and job failure scheduled after event `event_id`; False when the response ended."""
+    job = out.job
+    silence = job.take_silence(event_id)
+    if silence is not None:
+        await out.flush()
+        await out.http.sleep(silence)
+        out.last_write = out.clock()
+    message = job.take_failure(event_id)
+    if message is not None:
+        await out.flush()
+        data = json.dumps({"message": message, "retryable": False}, ensure_ascii=False)
+        await out.write(out.frame(encode_event(None, "error", data)))
+        await out.http.end()
+        return False
+    return True
