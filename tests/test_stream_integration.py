@@ -235,6 +235,31 @@ async def test_inclusive_resume_does_not_duplicate_the_last_event() -> None:
     assert numbered(rec) == list(range(1, 32))
 
 
+async def test_events_replayed_after_a_resume_are_not_delivered_twice() -> None:
+    faults = [Fault.drop(after_event=12, offset=4), Fault.replay(after_event=12, count=6)]
+    async with DemoServer([job(faults=faults)]) as server:
+        _, rec = await run_stream(server.job_url("j"))
+    assert numbered(rec) == list(range(1, 32))
+
+
+async def test_resume_from_a_saved_cursor_skips_the_inclusive_repeat() -> None:
+    async with DemoServer([job(faults=[Fault.inclusive_resume()])]) as server:
+        _, rec = await run_stream(server.job_url("j"), last_event_id="20")
+        assert server.requests[0].headers.get("last-event-id") == "20"
+    assert numbered(rec) == list(range(21, 32))
+
+
+async def test_events_without_an_id_are_never_dropped_as_replays() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b"id: 1\ndata: a\n\n"], end="abort"),
+            RawResponse(body=[b"data: no id\n\nid: 1\ndata: a again\n\n"]),
+            RawResponse(status=204),
+        ])  # fmt: skip
+        _, rec = await run_stream(url)
+    assert [e.data for e in rec.events] == ["a", "no id", "a again"]
+
+
 async def test_connection_refused_is_retried_then_given_up() -> None:
     final, _ = await run_stream("http://127.0.0.1:9/", max_retries=1, sleep=FakeSleep())
     assert final.state is StreamState.GAVE_UP

@@ -7,6 +7,7 @@ import contextlib
 import json
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -39,6 +40,9 @@ from jobwatch.stream.spec import StreamSpec
 from jobwatch.stream.watchdog import Watchdog
 
 __all__ = ["JobStream", "make_client"]
+
+REPLAY_WINDOW = 1024
+"""How many recently delivered event ids a resumed connection is checked against for replays."""
 
 
 class _Completed(Exception):
@@ -77,6 +81,9 @@ class JobStream:
         self._sleep = sleep
         self._events = 0
         self._connections = 0
+        self._recent_ids: deque[str] = deque(
+            [spec.last_event_id] if spec.last_event_id else [], maxlen=REPLAY_WINDOW
+        )
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()
         self._watchdog: Watchdog | None = None
@@ -188,7 +195,9 @@ class JobStream:
         parser = SSEParser(self.last_event_id, max_line_bytes=self.spec.max_line_bytes)
         observer, name, clock = self._observer, self.spec.name, self._clock
         special = frozenset(self.spec.complete_events) | {"error"}
-        check_duplicate = resumed_from is not None
+        # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes):
+        # leading events whose own id is among the recently delivered ones are dropped.
+        replayed = set(self._recent_ids) if resumed_from is not None else None
         async for chunk in response.aiter_bytes():
             watchdog.feed()
             observer.on_heartbeat(name, clock())
@@ -197,11 +206,8 @@ class JobStream:
                 self._attempts.retry_ms = parser.retry
                 self._report(retry_ms=parser.retry)
             if events:
-                if check_duplicate:
-                    check_duplicate = False
-                    # Servers that resume inclusively send the Last-Event-ID event again first.
-                    if events[0].own_id == resumed_from:
-                        del events[0]
+                if replayed is not None:
+                    replayed = self._drop_replayed(events, replayed)
                 if events:
                     if not delivered[0]:
                         delivered[0] = True
@@ -227,7 +233,18 @@ class JobStream:
         if start < len(events):
             self._hand_over(events[start:] if start else events)
 
+    @staticmethod
+    def _drop_replayed(events: list[SSEvent], replayed: set[str]) -> set[str] | None:
+        """Remove leading already-delivered events; None once a new event shows the replay is over."""
+        for index, event in enumerate(events):
+            if event.own_id is None or event.own_id not in replayed:
+                del events[:index]
+                return None
+        events.clear()
+        return replayed
+
     def _hand_over(self, events: list[SSEvent]) -> None:
+        self._recent_ids.extend([e.own_id for e in events if e.own_id is not None])
         self.last_event_id = events[-1].last_event_id
         self._events += len(events)
         self._observer.on_events(self.spec.name, events)
