@@ -200,3 +200,33 @@ def test_tail_does_not_import_textual() -> None:
         "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_log_file_records_attempts_responses_and_delays_without_secrets(tmp_path: Path) -> None:
+    log = tmp_path / "jobwatch.log"
+
+    async def scenario() -> None:
+        script = JobScript("j", count=2, interval=0, faults=[Fault.status(503, retry_after="0")])
+        async with DemoServer([script]) as srv:
+            proc = await asyncio.create_subprocess_exec(
+                *JOBWATCH, "tail", "--no-state", "--max-backoff", "0.05", "--log-file", str(log),
+                "-H", "X-Token: sekr1t-value", f"{srv.job_url('j')}?token=qu3ry-secret",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            await proc.wait()
+
+    asyncio.run(scenario())
+    text = log.read_text()
+    assert "GET http://127.0.0.1:" in text and "token=***" in text
+    assert "HTTP 503" in text and "HTTP 200" in text
+    assert "reconnecting in " in text and "full-jitter backoff" in text
+    assert "completed" in text
+    assert "sekr1t-value" not in text and "qu3ry-secret" not in text
+
+
+def test_unwritable_log_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(
+        "tail", "--no-state", "--log-file", str(tmp_path / "missing" / "x.log"), "http://127.0.0.1:9/"
+    )
+    assert result.returncode == 2
+    assert "--log-file" in result.stderr and "Traceback" not in result.stderr

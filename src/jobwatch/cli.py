@@ -63,6 +63,8 @@ def _stream_options(parser: argparse.ArgumentParser) -> None:
     state.add_argument("--state", metavar="FILE", type=Path,
                        help="where resume cursors persist (default under $XDG_STATE_HOME/jobwatch/)")
     state.add_argument("--no-state", action="store_true", help="do not read or write resume cursors")
+    parser.add_argument("--log-file", metavar="FILE", type=Path,
+                        help="append a debug log (connections, responses, delays and why; secrets redacted)")
     tls = parser.add_mutually_exclusive_group()
     tls.add_argument("--ca-bundle", metavar="FILE", help="trust this CA bundle for TLS")
     tls.add_argument("--insecure", action="store_true", help="do NOT verify TLS certificates (unsafe)")
@@ -145,6 +147,14 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     def state_error(message: str) -> None:
         print(f"jobwatch: warning: {loaded.redactor(message)}", file=sys.stderr)
 
+    if args.log_file is not None:
+        from jobwatch.logfile import open_log_file
+
+        try:
+            open_log_file(args.log_file, loaded.redactor)
+        except OSError as exc:
+            print(f"jobwatch: --log-file {args.log_file}: cannot open: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
     state_path = None if args.no_state else (args.state or default_state_path())
     cursors = CursorStore(state_path, on_error=state_error)
     specs = [replace(spec, last_event_id=cursors.get(spec.url)) for spec in loaded.specs]

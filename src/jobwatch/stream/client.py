@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import random
 import time
 from collections import deque
@@ -40,6 +41,8 @@ from jobwatch.stream.spec import StreamSpec
 from jobwatch.stream.watchdog import Watchdog
 
 __all__ = ["JobStream", "make_client"]
+
+log = logging.getLogger("jobwatch.stream")
 
 REPLAY_WINDOW = 1024
 """How many recently delivered event ids a resumed connection is checked against for replays."""
@@ -124,8 +127,11 @@ class JobStream:
                 self._report(StreamState.GAVE_UP, last_error=error)
         except asyncio.CancelledError:
             self._report(StreamState.STOPPED)
+            self._log("stopped")
             raise
-        return self._status
+        status = self._status
+        self._log("%s: %s", status.state.value, status.last_error or status.detail or "")
+        return status
 
     async def _connect_once(self) -> None:
         if self._connections:
@@ -138,22 +144,26 @@ class JobStream:
         try:
             await self._exchange(delivered)
         except StreamError as exc:
-            exc.delivered = delivered[0]
-            if exc.retryable:
-                self._attempts.record(exc)
+            self._ended(exc, delivered[0])
             raise
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = classify_transport_error(exc)
-            error.delivered = delivered[0]
-            if error.retryable:
-                self._attempts.record(error)
+            self._ended(error, delivered[0])
             raise error from None
+
+    def _ended(self, error: StreamError, delivered: bool) -> None:
+        error.delivered = delivered
+        if error.retryable:
+            self._attempts.record(error)
+        kind = "retryable" if error.retryable else "fatal"
+        self._log("connection ended (%s, events delivered: %s): %s", kind, delivered, error)
 
     async def _exchange(self, delivered: list[bool]) -> None:
         spec = self.spec
         url = httpx.URL(spec.url)
         headers = request_headers(spec.headers, self.last_event_id)
         resumed_from = self.last_event_id or None
+        self._log("GET %s (Last-Event-ID %r)", url, self.last_event_id)
         watchdog: Watchdog | None = None
         try:
             async with asyncio.timeout(None) as scope:
@@ -162,9 +172,15 @@ class JobStream:
                     async with self._client.stream("GET", url, headers=headers) as response:
                         if response.status_code in REDIRECT_STATUS:
                             target = redirect_target(response)
+                            self._log("HTTP %d redirect to %s", response.status_code, target)
                             headers = headers_for_redirect(headers, url, target)
                             url = target
                             continue
+                        self._log(
+                            "HTTP %d, Content-Type %r",
+                            response.status_code,
+                            response.headers.get("content-type"),
+                        )
                         check_response(response)
                         self._report(StreamState.OPEN, status_code=200, delay=None)
                         await self._read(response, watchdog, delivered, resumed_from)
@@ -274,12 +290,19 @@ class JobStream:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        self._log("reconnecting in %.3fs: %s", delay, self._backoff.reason)
         self._report(
             StreamState.RECONNECTING,
             last_error=self._redact(str(error)) if error is not None else None,
             delay=delay,
             status_code=getattr(error, "status_code", None),
         )
+
+    def _log(self, message: str, *args: object) -> None:
+        """Debug log line naming the job; every argument is redacted (they may hold URLs or server text)."""
+        if log.isEnabledFor(logging.DEBUG):
+            shown = [a if isinstance(a, int | float) else self._redact(str(a)) for a in args]
+            log.debug("[%s] " + message, self._redact(self.spec.name), *shown)
 
     def _report(self, state: StreamState | None = None, **changes: object) -> None:
         fields: dict[str, object] = {

@@ -62,6 +62,8 @@ class Backoff(wait_base):
         self.attempts = attempts
         self.max_backoff = max_backoff
         self.rng = rng
+        self.reason = ""
+        """Why the last delay was chosen, for the debug log."""
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
@@ -70,16 +72,26 @@ class Backoff(wait_base):
 
     def delay(self, error: StreamError | None) -> float:
         if isinstance(error, ReconnectRequested):
+            self.reason = "reconnect requested"
             return 0.0
         base = self.attempts.retry_ms / 1000
         if self.attempts.failed == 0:
             chosen = base
+            self.reason = f"server retry time {self.attempts.retry_ms} ms after a good connection"
         else:
             window = wait_exponential(multiplier=base, max=self.max_backoff, exp_base=2)
             high = window(cast("RetryCallState", SimpleNamespace(attempt_number=self.attempts.failed)))
             chosen = self.rng.uniform(0, high)
+            self.reason = (
+                f"full-jitter backoff in 0..{high:g}s after {self.attempts.failed} failed connections"
+            )
         if error is not None and error.retry_after is not None:
-            chosen = max(chosen, min(error.retry_after, RETRY_AFTER_CEILING))
+            asked = min(error.retry_after, RETRY_AFTER_CEILING)
+            if asked > chosen:
+                chosen = asked
+                self.reason = (
+                    f"server asked Retry-After {error.retry_after:g}s (ceiling {RETRY_AFTER_CEILING:g}s)"
+                )
         return chosen
 
 
