@@ -91,6 +91,8 @@ def state_line(job: str, status: StreamStatus) -> str | None:
     error = f": {status.last_error}" if status.last_error else ""
     if state is StreamState.RECONNECTING and status.delay is not None:
         text = f"reconnecting in {status.delay:.1f}s (attempt {status.attempt + 1}){error}"
+    elif state is StreamState.POLLING:
+        text = "polling" + (f" ({status.last_error})" if status.last_error else "")
     elif state is StreamState.FAILED:
         text = f"failed{error}"
     elif state is StreamState.GAVE_UP:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
+from jobwatch.stream.delivery import Delivery, JobCompleted
 from jobwatch.stream.errors import (
     FatalError,
     HeartbeatTimeout,
@@ -23,7 +22,7 @@ from jobwatch.stream.errors import (
     StreamEnded,
     StreamError,
 )
-from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.stream.http import (
     REDIRECT_STATUS,
     NoContent,
@@ -37,6 +36,7 @@ from jobwatch.stream.http import (
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.parser import SSEParser
 from jobwatch.stream.policy import Attempts, Backoff, GiveUp
+from jobwatch.stream.poll import POLL_INTERVAL_MIN, SSE_RETRY_INTERVAL, can_poll, fetch_page
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.stream.watchdog import Watchdog
 
@@ -44,15 +44,10 @@ __all__ = ["JobStream", "make_client"]
 
 log = logging.getLogger("jobwatch.stream")
 
+log = logging.getLogger("jobwatch.stream")
+
 REPLAY_WINDOW = 1024
 """How many recently delivered event ids a resumed connection is checked against for replays."""
-
-
-class _Completed(Exception):
-    """A completion event, a 204, or a clean end with max_retries=0: the job is over, not failed."""
-
-    def __init__(self, note: str) -> None:
-        super().__init__(note)
 
 
 class JobStream:
@@ -74,7 +69,6 @@ class JobStream:
         sleep: Callable[[float], object] | None = None,
     ) -> None:
         self.spec = spec
-        self.last_event_id = spec.last_event_id
         self._observer = observer
         self._client = client
         self._redact = redactor
@@ -82,14 +76,22 @@ class JobStream:
         self._attempts = Attempts(retry_ms=spec.initial_retry_ms)
         self._backoff = Backoff(self._attempts, spec.max_backoff, rng or random.Random())
         self._sleep = sleep
-        self._events = 0
         self._connections = 0
-        self._recent_ids: deque[str] = deque(
-            [spec.last_event_id] if spec.last_event_id else [], maxlen=REPLAY_WINDOW
+        self._delivery = Delivery(
+            spec.name,
+            observer,
+            spec.complete_events,
+            spec.last_event_id,
+            job_error=lambda message: self._report(last_error=self._redact(message)),
         )
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()
         self._watchdog: Watchdog | None = None
+
+    @property
+    def last_event_id(self) -> str:
+        """The cursor: the last event ID committed (sent as Last-Event-ID on resume)."""
+        return self._delivery.last_event_id
 
     @property
     def status(self) -> StreamStatus:
@@ -103,19 +105,15 @@ class JobStream:
 
     async def run(self) -> StreamStatus:
         """Run until a final state; returns the final status. Cancellation reports STOPPED and re-raises."""
-        retrying = AsyncRetrying(
-            stop=GiveUp(self._attempts, self.spec.max_retries),
-            wait=self._backoff,
-            retry=retry_if_exception_type(RetryableError),
-            sleep=self._wait,
-            before_sleep=self._before_sleep,
-            reraise=True,
-        )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    await self._connect_once()
-        except _Completed as done:
+            while True:
+                try:
+                    await self._run_sse()
+                except FatalError as exc:
+                    if not (self.spec.poll_url and can_poll(exc)):
+                        raise
+                    await self._poll(exc)
+        except JobCompleted as done:
             self._report(StreamState.COMPLETED, last_error=None, detail=str(done))
         except FatalError as exc:
             self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
@@ -132,6 +130,54 @@ class JobStream:
         status = self._status
         self._log("%s: %s", status.state.value, status.last_error or status.detail or "")
         return status
+
+    async def _run_sse(self) -> None:
+        retrying = AsyncRetrying(
+            stop=GiveUp(self._attempts, self.spec.max_retries),
+            wait=self._backoff,
+            retry=retry_if_exception_type(RetryableError),
+            sleep=self._wait,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                await self._connect_once()
+
+    async def _poll(self, refused: FatalError) -> None:
+        """Serve the job from its poll_url with the same cursor and counters; return to retry SSE later."""
+        assert self.spec.poll_url is not None
+        self._log("SSE refused (%s): polling %s", refused, self.spec.poll_url)
+        cause = self._redact(f"SSE unavailable ({refused}); polling")
+        self._report(StreamState.POLLING, last_error=cause, delay=None)
+        interval = max(POLL_INTERVAL_MIN, self._attempts.retry_ms / 1000)
+        polling_since = self._clock()
+        while self._clock() - polling_since < SSE_RETRY_INTERVAL:
+            try:
+                events = await fetch_page(
+                    self._client,
+                    self.spec.poll_url,
+                    self.last_event_id,
+                    self.spec.headers,
+                    self.spec.heartbeat_timeout,
+                )
+            except (RetryableError, httpx.HTTPError) as exc:
+                error = exc if isinstance(exc, RetryableError) else classify_transport_error(exc)
+                if not error.retryable:
+                    raise error from None
+                self._attempts.record(error)
+                if GiveUp(self._attempts, self.spec.max_retries)(None):  # type: ignore[arg-type]
+                    raise error from None
+                self._report(last_error=self._redact(str(error)))
+                await self._wait(self._backoff.delay(error))
+                continue
+            self._observer.on_heartbeat(self.spec.name, self._clock())
+            if events:
+                self._attempts.failed = 0
+                self._report(StreamState.POLLING, attempt=0, last_error=cause)
+                self._delivery.deliver(events)
+            await self._wait(interval)
+        self._log("polled for %ss: trying SSE again", SSE_RETRY_INTERVAL)
 
     async def _connect_once(self) -> None:
         if self._connections:
@@ -195,7 +241,7 @@ class JobStream:
                 ) from None
             raise
         except NoContent:
-            raise _Completed("server answered 204 No Content") from None
+            raise JobCompleted("server answered 204 No Content") from None
         finally:
             if watchdog is not None:
                 watchdog.cancel()
@@ -210,10 +256,9 @@ class JobStream:
     ) -> None:
         parser = SSEParser(self.last_event_id, max_line_bytes=self.spec.max_line_bytes)
         observer, name, clock = self._observer, self.spec.name, self._clock
-        special = frozenset(self.spec.complete_events) | {"error"}
-        # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes):
-        # leading events whose own id is among the recently delivered ones are dropped.
-        replayed = set(self._recent_ids) if resumed_from is not None else None
+        delivery = self._delivery
+        # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
+        replayed = delivery.replay_guard() if resumed_from is not None else None
         async for chunk in response.aiter_bytes():
             watchdog.feed()
             observer.on_heartbeat(name, clock())
@@ -223,60 +268,18 @@ class JobStream:
                 self._report(retry_ms=parser.retry)
             if events:
                 if replayed is not None:
-                    replayed = self._drop_replayed(events, replayed)
+                    replayed = delivery.drop_replayed(events, replayed)
                 if events:
                     if not delivered[0]:
                         delivered[0] = True
                         self._attempts.failed = 0
                         self._report(attempt=0, last_error=None)
-                    self._deliver(events, special)
-            if parser.last_event_id != self.last_event_id:
+                    delivery.deliver(events)
+            if parser.last_event_id != delivery.last_event_id:
                 # A block without data still commits its id (WHATWG dispatch step 1).
-                self.last_event_id = parser.last_event_id
+                delivery.last_event_id = parser.last_event_id
                 self._report()
         parser.close()
-
-    def _deliver(self, events: list[SSEvent], special: frozenset[str]) -> None:
-        """Hand a chunk's events over in as few calls as possible; stop at a completion or fatal job error."""
-        start = 0
-        for index, event in enumerate(events):
-            if event.type in special:
-                self._hand_over(events[start : index + 1])
-                start = index + 1
-                if event.type in self.spec.complete_events:
-                    raise _Completed(f"{event.type!r} event received")
-                self._job_error(event)
-        if start < len(events):
-            self._hand_over(events[start:] if start else events)
-
-    @staticmethod
-    def _drop_replayed(events: list[SSEvent], replayed: set[str]) -> set[str] | None:
-        """Remove leading already-delivered events; None once a new event shows the replay is over."""
-        for index, event in enumerate(events):
-            if event.own_id is None or event.own_id not in replayed:
-                del events[:index]
-                return None
-        events.clear()
-        return replayed
-
-    def _hand_over(self, events: list[SSEvent]) -> None:
-        self._recent_ids.extend([e.own_id for e in events if e.own_id is not None])
-        self.last_event_id = events[-1].last_event_id
-        self._events += len(events)
-        self._observer.on_events(self.spec.name, events)
-
-    def _job_error(self, event: SSEvent) -> None:
-        """An `error` event: shown as the last error; `"retryable": false` fails the job."""
-        try:
-            payload = json.loads(event.data)
-        except ValueError:
-            return
-        if not isinstance(payload, dict):
-            return
-        message = str(payload.get("message") or "error event").splitlines()[0][:200]
-        if payload.get("retryable") is False:
-            raise FatalError(f"job error: {message}")
-        self._report(last_error=self._redact(f"job error: {message}"))
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -311,7 +314,7 @@ class JobStream:
             "reconnects": self._attempts.reconnects,
             "last_event_id": self.last_event_id,
             "retry_ms": self._attempts.retry_ms,
-            "events": self._events,
+            "events": self._delivery.count,
         }
         fields.update(changes)
         if state is not None and state.is_final:

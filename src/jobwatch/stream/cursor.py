@@ -150,9 +150,7 @@ def _load(path: Path) -> dict[str, str]:
     except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError as exc:
-        raise _Unusable(
-            f"cannot read ({_cause(exc)}); cursors kept in memory only", keep_file=True
-        ) from None
+        raise _Unusable(f"cannot read ({_cause(exc)}); cursors kept in memory only", keep_file=True) from None
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -173,9 +171,7 @@ def _load(path: Path) -> dict[str, str]:
 
 
 def _corrupt(path: Path, what: str) -> _Unusable:
-    return _Unusable(
-        f"{what}; starting with no saved cursors (it will be moved to {_aside(path).name})"
-    )
+    return _Unusable(f"{what}; starting with no saved cursors (it will be moved to {_aside(path).name})")
 
 
 def _aside(path: Path) -> Path:

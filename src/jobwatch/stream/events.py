@@ -29,6 +29,7 @@ class StreamState(StrEnum):
     CONNECTING = "connecting"  # first connection (or a manual reconnect) under way
     OPEN = "open"  # 200 text/event-stream, reading
     RECONNECTING = "reconnecting"  # waiting before, or making, the next attempt
+    POLLING = "polling"  # SSE refused (e.g. by a proxy); fetching JSON pages from the job's poll_url
     COMPLETED = "completed"  # completion event, 204, or a clean end with max_retries=0
     FAILED = "failed"  # fatal error (status, content type, TLS, bad URL, job error event)
     GAVE_UP = "gave-up"  # max_retries consecutive reconnection attempts failed
