@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -121,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_streams(command, args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one line on the terminal, the traceback only in the --log-file
+        logging.getLogger("jobwatch").exception("internal error")
+        print(f"jobwatch: internal error: {type(exc).__name__} (details go to --log-file)", file=sys.stderr)
+        return 1
 
 
 def _run_streams(command: str | None, args: argparse.Namespace) -> int:
