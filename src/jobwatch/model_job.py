@@ -1,0 +1,202 @@
+"""One job's dashboard state: latest stream status, heartbeat, bounded recent events, rate, view flags.
+
+Pure (no Textual, no I/O); the clock is injected so the derived state word is testable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from jobwatch.model_parts import CursorSink, EventRecord, JobState, RateCounter, parse_job_status
+from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.spec import StreamSpec
+
+Clock = Callable[[], float]
+
+DEFAULT_CAP = 2000
+DEFAULT_BYTE_BUDGET = 4 << 20
+
+
+class JobModel:
+    """One job: its latest stream status, heartbeat, bounded recent events, rate and view flags."""
+
+    def __init__(
+        self,
+        spec: StreamSpec,
+        *,
+        clock: Clock,
+        wall_clock: Clock = time.time,
+        cap: int = DEFAULT_CAP,
+        byte_budget: int = DEFAULT_BYTE_BUDGET,
+        cursor_sink: CursorSink | None = None,
+    ) -> None:
+        self.spec = spec
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.cap = cap
+        self.byte_budget = byte_budget
+        self.cursor_sink = cursor_sink
+        self.status = StreamStatus(StreamState.CONNECTING, last_event_id=spec.last_event_id)
+        self._cursor = spec.last_event_id
+        self.events: deque[EventRecord] = deque()
+        self._bytes = 0
+        self.seq = 0
+        """Events received so far; a view that has shown up to `seq` asks `events_since(seq)`."""
+        self.rate = RateCounter()
+        self.job_status: str | None = None
+        self.last_byte_at: float | None = None
+        self.opened_at: float | None = None
+        self.paused = False
+        """The user paused the job: its stream is stopped until resumed."""
+        self.follow = True
+        """Views follow new events; when False they hold still and `unseen` counts arrivals."""
+        self.unseen = 0
+        self.reconnects_before = 0
+        """Reconnects counted by earlier streams of this job (before a pause or restart)."""
+        self.generation = 0
+        """Bumped for every new stream of this job; reports from older streams are ignored."""
+        self.dirty = True
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def last_event_id(self) -> str:
+        """The cursor: where a new stream for this job must resume."""
+        return self._cursor
+
+    @property
+    def attempts(self) -> int:
+        return self.status.attempt
+
+    @property
+    def reconnects(self) -> int:
+        return self.reconnects_before + self.status.reconnects
+
+    @property
+    def stale_after(self) -> float:
+        return self.spec.heartbeat_timeout / 3
+
+    def state(self, now: float) -> JobState:
+        """The derived state word at clock time `now`."""
+        if self.paused:
+            return JobState.PAUSED
+        state = self.status.state
+        if state is StreamState.OPEN:
+            return JobState.STALE if self._is_stale(now) else JobState.LIVE
+        if state is StreamState.CONNECTING:
+            return JobState.CONNECTING
+        if state is StreamState.RECONNECTING:
+            return JobState.RECONNECTING
+        if state is StreamState.COMPLETED:
+            return JobState.COMPLETED
+        if state in (StreamState.FAILED, StreamState.GAVE_UP):
+            return JobState.FAILED
+        return JobState.PAUSED  # STOPPED: the stream was cancelled (pause or quit)
+
+    def _is_stale(self, now: float) -> bool:
+        opened = self.opened_at if self.opened_at is not None else now
+        byte = self.last_byte_at
+        if byte is None or byte < opened:
+            return self.last_cause_was_heartbeat or now - opened > self.stale_after
+        return now - byte > self.stale_after
+
+    @property
+    def last_cause_was_heartbeat(self) -> bool:
+        """Whether the last recorded error is the heartbeat watchdog dropping a silent connection."""
+        error = self.status.last_error
+        return error is not None and "heartbeat" in error.lower()
+
+    def heartbeat_age(self, now: float) -> float | None:
+        """Seconds since the last byte or ping; None before the first one."""
+        return None if self.last_byte_at is None else max(0.0, now - self.last_byte_at)
+
+    # -- updates from the stream (cheap, no I/O beyond the in-memory cursor sink) -----------------
+
+    def record_event(self, event: SSEvent) -> None:
+        self.record_events([event])
+
+    def record_events(self, events: list[SSEvent]) -> None:
+        """Store a batch of events (one chunk of bytes): one clock read, minimal work per event."""
+        if not events:
+            return
+        now = self.clock()
+        wall = self.wall_clock()
+        buffer = self.events
+        append = buffer.append
+        seq = self.seq
+        added = 0
+        status = None
+        for event in events:
+            seq += 1
+            data = event.data
+            append(EventRecord(seq, now, wall, event.type, data, event.last_event_id))
+            added += len(data)
+            if '"status"' in data:
+                status = parse_job_status(data) or status
+        self.seq = seq
+        self._bytes += added
+        cap, budget = self.cap, self.byte_budget
+        while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
+            self._bytes -= len(buffer.popleft().data)
+        self.rate.add(now, len(events))
+        self.last_byte_at = now
+        if not self.follow:
+            self.unseen += len(events)
+        if status is not None:
+            self.job_status = status
+        cursor = events[-1].last_event_id
+        if cursor and cursor != self._cursor:
+            self._cursor = cursor
+            if self.cursor_sink is not None:
+                self.cursor_sink.set(self.spec.url, cursor)
+        self.dirty = True
+
+    def record_status(self, status: StreamStatus) -> bool:
+        """Store a new status; returns True when the job has just turned failed."""
+        was_failed = self.status.state in (StreamState.FAILED, StreamState.GAVE_UP)
+        if status.state is StreamState.OPEN and self.status.state is not StreamState.OPEN:
+            self.opened_at = self.clock()
+        if status.last_event_id:
+            self._cursor = status.last_event_id
+        self.status = status
+        self.dirty = True
+        return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
+
+    def record_heartbeat(self, at: float) -> None:
+        self.last_byte_at = at
+        self.dirty = True
+
+    # -- view-side operations ---------------------------------------------------------------------
+
+    def events_since(self, seq: int) -> list[EventRecord]:
+        """Events newer than `seq`, oldest first (only those still in the buffer)."""
+        missing = self.seq - seq
+        if missing <= 0:
+            return []
+        if missing >= len(self.events):
+            return list(self.events)
+        return [self.events[i] for i in range(len(self.events) - missing, len(self.events))]
+
+    def set_follow(self, follow: bool) -> None:
+        self.follow = follow
+        self.unseen = 0
+        self.dirty = True
+
+    def set_paused(self, paused: bool) -> None:
+        """Mark the job paused (its stream is being stopped) or resumed (a new stream will start)."""
+        if self.paused == paused:
+            return
+        self.paused = paused
+        if not paused:
+            self.reconnects_before += self.status.reconnects
+            self.status = StreamStatus(
+                StreamState.CONNECTING, last_event_id=self._cursor, last_error=self.status.last_error
+            )
+        self.dirty = True
+
+    def rate_series(self, now: float) -> list[int]:
+        return self.rate.series(now)

@@ -1,0 +1,51 @@
+"""Command palette entries: per job (jump, pause/resume, reconnect, export, remove) and global
+(add source). Theme switching is Textual's own "Theme" command, which lists the jobwatch themes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from jobwatch.textsafe import sanitize
+
+if TYPE_CHECKING:
+    from jobwatch.ui.app import JobwatchApp
+
+
+class JobCommands(Provider):
+    """Palette commands for every job, plus adding a source."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = cast("JobwatchApp", self.app)
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Add source", app.action_add_source, "Watch another SSE URL (URL or NAME=URL)"),
+        ]
+        for name, job in list(app.model.jobs.items()):
+            shown = sanitize(name, 60)
+            pause = "Resume" if job.paused else "Pause"
+            commands += [
+                (f"Jump to {shown}", partial(app.jump_to, name), "Select this job"),
+                (f"{pause} {shown}", partial(app.action_pause, name), "Stop / restart its stream"),
+                (f"Reconnect {shown} now", partial(app.action_reconnect, name), "Skip the wait"),
+                (f"Export {shown}", partial(app.action_export, name), "Write its events to JSONL"),
+                (f"Open {shown}", partial(app.action_detail, name), "Full-screen detail view"),
+                (f"Remove {shown}", partial(app.remove_job, name), "Stop watching this job"),
+            ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                # highlight() parses markup, so a job name with "[" is shown plain instead
+                shown = Content(title) if "[" in title else matcher.highlight(title)
+                yield Hit(score, shown, callback, text=title, help=help_text)

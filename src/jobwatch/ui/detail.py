@@ -1,0 +1,177 @@
+"""The full-screen view of one job: header, follow/hold with a new-events badge, live filter,
+timestamps and wrap toggles, pretty JSON of a selected event, copy (OSC 52) and export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from jobwatch.model import JobModel
+from jobwatch.textsafe import sanitize
+from jobwatch.ui.dialogs import EventScreen
+from jobwatch.ui.eventlines import EventLines
+from jobwatch.ui.widgets import JobHeader
+
+if TYPE_CHECKING:
+    from jobwatch.ui.app import JobwatchApp
+
+
+class DetailScreen(Screen[None]):
+    """Everything about one job; the app calls `sync()` from its batched flush."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "follow", "Follow"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("t", "timestamps", "Times"),
+        Binding("w", "wrap", "Wrap"),
+        Binding("enter", "show_event", "JSON", show=False),
+        Binding("c", "copy", "Copy"),
+        Binding("e", "app.export", "Export", show=False),
+        Binding("p,space", "app.pause", "Pause", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+        Binding("r", "app.reconnect", "Reconnect", show=False),
+    ]
+
+    def __init__(self, job: str) -> None:
+        super().__init__()
+        self.job = job
+        self.shown_seq = 0
+
+    @property
+    def jw(self) -> JobwatchApp:
+        return cast("JobwatchApp", self.app)
+
+    @property
+    def model(self) -> JobModel | None:
+        return self.jw.model.jobs.get(self.job)
+
+    def compose(self) -> ComposeResult:
+        yield JobHeader(id="detail-header")
+        yield Static(id="detail-info")
+        yield Input(placeholder="filter (type + data, case-insensitive)", id="detail-filter")
+        yield EventLines(cap=self.jw.model.cap, id="detail-events")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-filter").display = False
+        job = self.model
+        if job is not None:
+            job.set_follow(True)
+            self.events.set_records(job.events)
+            self.shown_seq = job.seq
+        self.events.focus()
+        self.sync(self.jw.clock())
+
+    def on_unmount(self) -> None:
+        if (job := self.model) is not None:
+            job.set_follow(True)
+
+    @property
+    def events(self) -> EventLines:
+        return self.query_one(EventLines)
+
+    def sync(self, now: float) -> None:
+        """Bring the view up to date with the model (called in the app's batch)."""
+        job = self.model
+        if job is None:
+            return
+        self.query_one(JobHeader).show(job, now, self.jw.redact)
+        if job.follow:
+            self.events.append(job.events_since(self.shown_seq))
+            self.shown_seq = job.seq
+        self._show_info(job)
+
+    def _show_info(self, job: JobModel) -> None:
+        view = self.events
+        parts: list[str | tuple[str, str]] = [
+            (sanitize(self.jw.redact(job.spec.url), 120), "$foreground 60%"),
+            "  ",
+        ]
+        if job.follow:
+            parts.append(("following", "bold $success"))
+        else:
+            badge = f" held · {job.unseen} new events " if job.unseen else " held "
+            parts.append((badge, "bold reverse $warning"))
+        if view.filter_text:
+            parts += ["  ", (f"filter: {sanitize(view.filter_text, 40)}", "bold $accent"),
+                      (f" ({len(view.records)} match)", "$foreground 60%")]
+        if view.timestamps:
+            parts += ["  ", ("times", "$secondary")]
+        if view.wrap:
+            parts += ["  ", ("wrap", "$secondary")]
+        content = Content.assemble(*parts)
+        info = self.query_one("#detail-info", Static)
+        if not content.is_same(info.visual):  # type: ignore[arg-type]
+            info.update(content, layout=False)
+
+    # -- actions ------------------------------------------------------------------------------------
+
+    def _set_follow(self, follow: bool) -> None:
+        job = self.model
+        if job is None or job.follow == follow:
+            return
+        job.set_follow(follow)
+        self.events.follow = follow
+        if follow:
+            self.events.append(job.events_since(self.shown_seq))
+            self.shown_seq = job.seq
+            self.events.action_last()
+        self._show_info(job)
+
+    def action_follow(self) -> None:
+        job = self.model
+        if job is not None:
+            self._set_follow(not job.follow)
+
+    def on_event_lines_moved(self, message: EventLines.Moved) -> None:
+        if not message.at_end:
+            self._set_follow(False)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#detail-filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.events.filter_text = event.value
+        if (job := self.model) is not None:
+            self._show_info(job)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.events.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#detail-filter", Input)
+        if box.has_focus:
+            box.value = ""
+            box.display = False
+            self.events.focus()
+            return
+        self.dismiss()
+
+    def action_timestamps(self) -> None:
+        self.events.timestamps = not self.events.timestamps
+        if (job := self.model) is not None:
+            self._show_info(job)
+
+    def action_wrap(self) -> None:
+        self.events.wrap = not self.events.wrap
+        if (job := self.model) is not None:
+            self._show_info(job)
+
+    def action_show_event(self) -> None:
+        record = self.events.selected
+        if record is not None:
+            self.app.push_screen(EventScreen(self.job, record))
+
+    def action_copy(self) -> None:
+        record = self.events.selected
+        if record is not None:
+            self.app.copy_to_clipboard(record.data)
+            self.notify(f"copied event {sanitize(record.id, 30) or ''} to the clipboard", markup=False)

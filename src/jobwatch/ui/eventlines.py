@@ -1,0 +1,190 @@
+"""The detail view's event list: a virtual (line-API) view of one job's events with a cursor row,
+optional timestamps, soft wrap and a live filter. Only visible rows are rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.events import Click, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from jobwatch.model import EventRecord
+from jobwatch.textsafe import sanitize
+from jobwatch.ui.format import clock_time
+from jobwatch.ui.lines import content_strip
+
+
+class EventLines(ScrollView, can_focus=True):
+    """Events of one job, newest last. `follow` keeps the last event in view and under the cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+    COMPONENT_CLASSES = {"event-lines--cursor", "event-lines--match"}
+    DEFAULT_CSS = """
+    EventLines > .event-lines--cursor { background: $boost; }
+    EventLines:focus > .event-lines--cursor { background: $primary 35%; }
+    """
+
+    timestamps: reactive[bool] = reactive(False)
+    wrap: reactive[bool] = reactive(False)
+    filter_text: reactive[str] = reactive("")
+
+    class Moved(Message):
+        """The user moved the cursor (a request to stop following when it left the last event)."""
+
+        def __init__(self, at_end: bool) -> None:
+            super().__init__()
+            self.at_end = at_end
+
+    def __init__(self, *, cap: int = 2000, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cap = cap
+        self.records: list[EventRecord] = []
+        """The events matching the filter, oldest first."""
+        self._all: list[EventRecord] = []
+        self._rows: list[tuple[int, Content]] = []
+        """(record index, one screen row of text)."""
+        self._first_row: list[int] = []
+        self.cursor = -1
+        self.follow = True
+
+    # -- data ---------------------------------------------------------------------------------------
+
+    def set_records(self, records: Iterable[EventRecord]) -> None:
+        self._all = list(records)[-self.cap :]
+        self._rebuild()
+
+    def append(self, records: list[EventRecord]) -> None:
+        """Add newer events (one batch per flush); trims the oldest beyond the cap."""
+        if not records:
+            return
+        self._all.extend(records)
+        if len(self._all) > self.cap * 5 // 4:
+            self._all = self._all[-self.cap :]
+            self._rebuild()
+            return
+        matching = [r for r in records if self._matches(r)]
+        if matching:
+            start = len(self.records)
+            self.records.extend(matching)
+            self._add_rows(start, matching)
+            self._after_change()
+
+    def _matches(self, record: EventRecord) -> bool:
+        needle = self.filter_text.lower()
+        return not needle or needle in record.type.lower() or needle in record.data.lower()
+
+    def _rebuild(self) -> None:
+        self.records = [r for r in self._all if self._matches(r)]
+        self._rows, self._first_row = [], []
+        self._add_rows(0, self.records)
+        self._after_change()
+
+    def _line(self, record: EventRecord) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        if self.timestamps:
+            parts += [(clock_time(record.wall), "$foreground 60%"), " "]
+        parts += [(sanitize(record.type, 40).ljust(8), "bold $accent"), " ", sanitize(record.data)]
+        return Content.assemble(*parts)
+
+    def _add_rows(self, start: int, records: list[EventRecord]) -> None:
+        width = max(self.scrollable_content_region.width, 10)
+        for index, record in enumerate(records, start):
+            line = self._line(record)
+            self._first_row.append(len(self._rows))
+            if self.wrap and line.cell_length > width:
+                self._rows.extend((index, part) for part in line.fold(width))
+            else:
+                self._rows.append((index, line))
+
+    def _after_change(self) -> None:
+        width = max((row.cell_length for _, row in self._rows[-500:]), default=0)
+        width = max(width, self.virtual_size.width if self._rows else 0)
+        self.virtual_size = Size(0 if self.wrap else width, len(self._rows))
+        if self.follow or self.cursor >= len(self.records):
+            self.cursor = len(self.records) - 1
+        if self.follow:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+        self.refresh()
+
+    def watch_timestamps(self) -> None:
+        self._rebuild()
+
+    def watch_wrap(self) -> None:
+        self.virtual_size = Size(0, 0)
+        self._rebuild()
+
+    def watch_filter_text(self) -> None:
+        self._rebuild()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.wrap:
+            self._rebuild()
+
+    @property
+    def selected(self) -> EventRecord | None:
+        return self.records[self.cursor] if 0 <= self.cursor < len(self.records) else None
+
+    # -- navigation ---------------------------------------------------------------------------------
+
+    def _set_cursor(self, index: int) -> None:
+        if not self.records:
+            return
+        self.cursor = max(0, min(len(self.records) - 1, index))
+        first = self._first_row[self.cursor]
+        last = (
+            self._first_row[self.cursor + 1] - 1
+            if self.cursor + 1 < len(self._first_row)
+            else len(self._rows) - 1
+        )
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if first < top:
+            self.scroll_to(y=first, animate=False)
+        elif height and last >= top + height:
+            self.scroll_to(y=max(first, last - height + 1), animate=False)
+        self.refresh()
+        self.post_message(self.Moved(self.cursor == len(self.records) - 1))
+
+    def action_move(self, delta: int) -> None:
+        self._set_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._set_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self.records) - 1)
+
+    def on_click(self, event: Click) -> None:
+        row = event.y + self.scroll_offset.y
+        if 0 <= row < len(self._rows):
+            self._set_cursor(self._rows[row][0])
+
+    # -- rendering ----------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        if row >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        index, content = self._rows[row]
+        extra: Style | None = None
+        if index == self.cursor:
+            extra = Style.from_rich_style(self.get_component_rich_style("event-lines--cursor"))
+        return content_strip(self, content, width, scroll_x, extra)

@@ -1,0 +1,201 @@
+"""Turn job models into safe, styled text: header lines, summary counts, event lines, ages, sparklines.
+
+Every piece of job text goes through `sanitize` (and errors/URLs through the redactor) here, so widgets
+only ever receive plain, inert text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from jobwatch.model import EventRecord, JobModel, JobState
+from jobwatch.textsafe import sanitize
+
+Redactor = Callable[[str], str]
+
+PANEL_LINE_MAX = 240
+"""Event lines in panels are cut here (the detail view shows them in full)."""
+
+SPARK_CHARS = "▁▂▃▄▅▆▇█"
+SPARK_WIDTH = 10
+
+STATE_STYLE: dict[JobState, str] = {
+    JobState.LIVE: "bold $success",
+    JobState.CONNECTING: "bold $primary",
+    JobState.RECONNECTING: "bold $warning",
+    JobState.STALE: "bold reverse $warning",
+    JobState.COMPLETED: "$foreground 70%",
+    JobState.FAILED: "bold reverse $error",
+    JobState.PAUSED: "italic $secondary",
+}
+
+JOB_STATUS_STYLE: dict[str, str] = {
+    "succeeded": "$success",
+    "success": "$success",
+    "running": "$primary",
+    "failed": "bold $error",
+    "error": "bold $error",
+    "cancelled": "$warning",
+    "queued": "$foreground 70%",
+}
+
+
+def format_age(seconds: float | None) -> str:
+    """A compact age: "-", "7s", "12m", "3h", "2d" (at most 3 characters up to 99 days)."""
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h"
+    return f"{s // 86400}d"
+
+
+def sparkline(counts: Sequence[int], width: int = SPARK_WIDTH) -> str:
+    """Counts per second as block characters scaled to their maximum; zero is the lowest block."""
+    counts = list(counts)[-width:]
+    counts = [0] * (width - len(counts)) + counts
+    peak = max(counts)
+    if peak <= 0:
+        return SPARK_CHARS[0] * width
+    top = len(SPARK_CHARS) - 1
+    return "".join(
+        SPARK_CHARS[0] if c <= 0 else SPARK_CHARS[max(1, round(c / peak * top))] for c in counts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderFields:
+    """The header fields of one job as plain, safe strings, in order of importance."""
+
+    name: str
+    state: JobState
+    hb: str
+    retries: str
+    id: str
+    spark: str
+    status: str
+    error: str
+    hb_late: bool
+    retrying: bool
+
+    @classmethod
+    def of(cls, job: JobModel, now: float, redact: Redactor = str) -> HeaderFields:
+        age = job.heartbeat_age(now)
+        retries = f"retries {job.attempts}"
+        if job.reconnects:
+            retries += f" ({job.reconnects})"
+        error = job.status.last_error or ""
+        return cls(
+            name=sanitize(job.name, 40),
+            state=job.state(now),
+            hb=f"hb {format_age(age):<3}",
+            retries=retries,
+            id=f"id {sanitize(job.last_event_id, 16) or '-'}",
+            spark=sparkline(job.rate_series(now)),
+            status=sanitize(job.job_status or "", 16),
+            error=sanitize(redact(error), 300) if error else "",
+            hb_late=age is not None and age > job.stale_after,
+            retrying=job.attempts > 0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """Column widths so that header lines of many jobs line up in a list."""
+
+    name: int = 0
+    retries: int = 0
+    id: int = 0
+    status: int = 0
+
+    @classmethod
+    def of(cls, fields: Sequence[HeaderFields], name_max: int = 22) -> Widths:
+        if not fields:
+            return cls()
+        return cls(
+            name=min(name_max, max(len(f.name) for f in fields)),
+            retries=max(len(f.retries) for f in fields),
+            id=max(len(f.id) for f in fields),
+            status=max(len(f.status) for f in fields),
+        )
+
+
+def header_line(f: HeaderFields, widths: Widths | None = None, *, error: bool = True) -> Content:
+    """One line: name, state, hb age, retries (total reconnects), id, sparkline, job status, error."""
+    w = widths or Widths()
+    name = f.name if len(f.name) <= max(w.name, 1) or not w.name else sanitize(f.name, w.name)
+    parts: list[str | tuple[str, str]] = [
+        (name.ljust(w.name), "bold"),
+        " ",
+        (f.state.value.ljust(12), STATE_STYLE[f.state]),
+        " ",
+        (f.hb, "$warning" if f.hb_late else ""),
+        " ",
+        (f.retries.ljust(w.retries), "bold $warning" if f.retrying else "$foreground 70%"),
+        " ",
+        (f.id.ljust(w.id), "$foreground 70%"),
+        " ",
+        (f.spark, "$accent"),
+    ]
+    if f.status or w.status:
+        style = JOB_STATUS_STYLE.get(f.status.lower(), "$secondary")
+        parts += [" ", (f.status.ljust(w.status), style)]
+    if error and f.error:
+        parts += [" ", (f.error, "$error")]
+    return Content.assemble(*parts)
+
+
+def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
+    """The second header line of a panel: job status, rate, totals and the last error in full."""
+    rate = job.rate.rate(now)
+    parts: list[str | tuple[str, str]] = []
+    if job.job_status:
+        status = sanitize(job.job_status, 24)
+        parts += [("status ", "$foreground 70%"), (status, JOB_STATUS_STYLE.get(status, "$secondary"))]
+        parts.append("  ")
+    parts += [(f"{rate:.1f} ev/s  {job.seq} events", "$foreground 70%")]
+    if job.status.status_code is not None:
+        parts.append((f"  HTTP {job.status.status_code}", "$foreground 70%"))
+    if job.status.last_error:
+        parts += ["  ", ("error: " + sanitize(redact(job.status.last_error), 400), "bold $error")]
+    return Content.assemble(*parts)
+
+
+def summary_line(counts: dict[JobState, int], width: int, title: str = "jobwatch") -> Content:
+    """Jobs per state, most urgent first; zero counts dimmed, dropped first when space is short."""
+    total = sum(counts.values())
+
+    def build(with_zero: bool, with_title: bool) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        if with_title:
+            parts += [(title, "bold $primary"), " │ "]
+        parts += [(f"{total} jobs", "bold"), " │"]
+        for state, n in counts.items():
+            if n or with_zero:
+                style = STATE_STYLE[state] if n else "$foreground 50%"
+                parts += [" ", (state.value, style), (f" {n}", "bold" if n else "$foreground 50%")]
+        return Content.assemble(*parts)
+
+    for with_zero, with_title in ((True, True), (True, False), (False, False)):
+        line = build(with_zero, with_title)
+        if line.cell_length <= width:
+            return line
+    return line.truncate(width, ellipsis=True)
+
+
+def panel_event_line(record: EventRecord) -> str:
+    """One event as a plain, safe, truncated line for a panel's log."""
+    return sanitize(f"{record.type:<8} {record.data}", PANEL_LINE_MAX)
+
+
+def clock_time(wall: float) -> str:
+    """HH:MM:SS.mmm in local time, as `jobwatch tail` prints it."""
+    return time.strftime("%H:%M:%S", time.localtime(wall)) + f".{int(wall * 1000) % 1000:03d}"

@@ -1,0 +1,306 @@
+"""Pilot tests: every key binding and palette command does what the footer and help promise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList
+from ui_fakes import event
+from ui_scenarios import make_app, settle
+
+from jobwatch.model import JobState
+from jobwatch.stream.events import StreamState, StreamStatus
+from jobwatch.ui.detail import DetailScreen
+from jobwatch.ui.dialogs import EventScreen, HelpScreen
+from jobwatch.ui.eventlines import EventLines
+from jobwatch.ui.widgets import JobList, JobPanel
+
+SIZE = (100, 30)
+
+
+class FakeCursorStore:
+    def __init__(self) -> None:
+        self.cursors: dict[str, str] = {}
+        self.flushes = 0
+        self.maybe_flushes = 0
+
+    def get(self, url: str) -> str:
+        return self.cursors.get(url, "")
+
+    def set(self, url: str, event_id: str) -> None:
+        self.cursors[url] = event_id
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+    def maybe_flush(self) -> None:
+        self.maybe_flushes += 1
+
+
+@pytest.fixture
+def tmp(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+class TestDashboardKeys:
+    async def test_question_mark_and_f1_open_help_and_escape_closes_it(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            opened = []
+            for key in ("question_mark", "f1"):
+                await pilot.press(key)
+                opened.append(isinstance(app.screen, HelpScreen))
+                await pilot.press("escape")
+            assert opened == [True, True]
+            assert not isinstance(app.screen, HelpScreen)
+
+    async def test_down_selects_the_next_job_and_the_focus_panel_follows(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("down", "down")
+            await pilot.pause()
+            assert app.selected == "migrate-db"
+            assert app.query_one("#focus-panel", JobPanel).job == "migrate-db"
+
+    async def test_clicking_a_row_selects_that_job(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.click(JobList, offset=(2, 5))
+            await pilot.pause()
+            assert app.selected == "lint-docs"
+
+    async def test_enter_opens_the_detail_view_and_escape_goes_back(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter")
+            assert isinstance(app.screen, DetailScreen) and app.screen.job == "build-api"
+            await pilot.press("escape")
+            assert not isinstance(app.screen, DetailScreen)
+
+    @pytest.mark.parametrize("key", ["p", "space"])
+    async def test_pause_cancels_the_worker_and_resume_restarts_from_the_cursor(
+        self, tmp: Path, key: str
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press(key)
+            await pilot.pause()
+            first = factory.streams_of("build-api")[0]
+            assert first.cancelled
+            assert app.model["build-api"].state(clock()) is JobState.PAUSED
+            await pilot.press(key)
+            await pilot.pause()
+            second = factory.streams_of("build-api")[-1]
+            assert second is not first and second.spec.last_event_id == "42"
+            assert app.model["build-api"].state(clock()) is not JobState.PAUSED
+
+    async def test_pausing_one_job_leaves_the_others_running(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("p")
+            await pilot.pause()
+            others = [s for s in factory.made if s.spec.name not in ("build-api",)]
+            assert not any(s.cancelled for s in others)
+
+    async def test_r_skips_the_backoff_of_a_running_stream(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            app.jump_to("migrate-db")
+            await pilot.press("r")
+            assert factory.streams_of("migrate-db")[0].reconnect_requests == 1
+
+    async def test_r_restarts_a_finished_job_from_its_cursor(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            app.jump_to("nightly-backup")
+            await pilot.press("r")
+            await pilot.pause()
+            streams = factory.streams_of("nightly-backup")
+            assert len(streams) == 2 and streams[1].spec.last_event_id == "2"
+
+    async def test_e_exports_the_selected_job_as_jsonl(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("e")
+            [path] = tmp.glob("jobwatch-build-api-*.jsonl")
+            lines = [json.loads(line) for line in path.read_text().splitlines()]
+            assert len(lines) == 42
+            assert lines[-1] == {"job": "build-api", "id": "42", "event": "log",
+                                 "data": '{"line": "build-api: step 42 ok", "stream": "stdout"}',
+                                 "ts": 1_767_225_600.0}
+
+    async def test_q_quits_and_flushes_the_cursor_store(self, tmp: Path) -> None:
+        store = FakeCursorStore()
+        app, factory, clock = make_app(tmp_path=tmp, cursor_store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("q")
+            await pilot.pause()
+        assert store.flushes == 1
+        assert store.cursors["http://127.0.0.1:8000/jobs/build-api/events"] == "42"
+        assert app.return_code == 0
+
+    async def test_tick_saves_cursors_debounced(self, tmp: Path) -> None:
+        store = FakeCursorStore()
+        app, factory, clock = make_app(tmp_path=tmp, cursor_store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            assert store.maybe_flushes >= 1
+
+
+class TestFailureAlerts:
+    async def test_bell_rings_once_when_a_job_turns_failed(self, tmp: Path) -> None:
+        app, factory, clock = make_app(["build-api"], tmp_path=tmp, bell=True)
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            observer = factory.streams_of("build-api")[0].observer
+            for _ in range(2):
+                observer.on_status("build-api", StreamStatus(StreamState.FAILED, last_error="boom"))
+                app.flush()
+            assert rings == [1]
+
+    async def test_no_bell_when_disabled(self, tmp: Path) -> None:
+        app, factory, clock = make_app(["lint-docs"], tmp_path=tmp, bell=False)
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            assert app.model["lint-docs"].state(clock()) is JobState.FAILED
+            assert rings == []
+
+    async def test_job_names_with_markup_are_shown_literally(self, tmp: Path) -> None:
+        scripts = {"[red]evil[/red]": [("status", StreamStatus(StreamState.FAILED,
+                                                               last_error="[b]x"))]}
+        app, factory, clock = make_app(tmp_path=tmp, scripts=scripts, bell=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            row = app.query_one(JobList)._rows[0].plain
+            assert row.startswith("[red]evil[/red]") and "[b]x" in row
+
+
+class TestDetailKeys:
+    async def test_slash_filters_live_and_escape_clears(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "slash", *"step 4", "enter")
+            view = app.screen.query_one(EventLines)
+            assert [r.id for r in view.records] == ["4", "40", "41", "42"]
+            await pilot.press("slash", "escape")
+            assert view.filter_text == "" and len(view.records) == 42
+
+    async def test_f_holds_the_view_counts_new_events_and_catches_up(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "f")
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event("late", "99")[1])  # type: ignore[arg-type]
+            app.flush()
+            view = app.screen.query_one(EventLines)
+            held = (len(view.records), app.model["build-api"].unseen)
+            await pilot.press("f")
+            assert held == (42, 1)
+            assert len(view.records) == 43 and view.selected.data == "late"  # type: ignore[union-attr]
+
+    async def test_moving_the_cursor_up_holds_the_view(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "up")
+            assert app.model["build-api"].follow is False
+
+    async def test_t_and_w_toggle_timestamps_and_wrap(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "t", "w")
+            view = app.screen.query_one(EventLines)
+            assert (view.timestamps, view.wrap) == (True, True)
+            assert view._rows[-1][1].plain.startswith("00:00:00.000 log")
+
+    async def test_enter_on_an_event_shows_pretty_json(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "enter")
+            assert isinstance(app.screen, EventScreen)
+            assert app.screen.pretty(app.screen.record.data).startswith('{\n  "line"')
+
+    async def test_c_copies_the_selected_event_with_osc52(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "up", "c")
+            assert copied == ['{"line": "build-api: step 41 ok", "stream": "stdout"}']
+
+
+class TestPalette:
+    async def hits_shown(self, pilot) -> None:
+        """The palette searches in a worker: wait (by event-loop turns, not time) for its hits."""
+        for _ in range(200):
+            lists = pilot.app.screen.query(CommandList)
+            if lists and lists.first().option_count:
+                return
+            await pilot.pause()
+        raise AssertionError("the command palette showed no hits")
+
+    async def palette(self, pilot, text: str) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.press(*text)
+        await self.hits_shown(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    async def test_jump_to_job(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await self.palette(pilot, "Jump to lint-docs")
+            assert app.selected == "lint-docs"
+
+    async def test_switch_theme(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await self.palette(pilot, "theme")
+            await pilot.press(*"jobwatch-light")
+            await self.hits_shown(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.theme == "jobwatch-light"
+
+    async def test_add_source(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await self.palette(pilot, "Add source")
+            await pilot.press(*"extra=http://127.0.0.1:9/e", "enter")
+            await pilot.pause()
+            assert "extra" in app.model.jobs
+            assert factory.streams_of("extra")[0].spec.url == "http://127.0.0.1:9/e"
+
+    async def test_remove_job_leaves_the_others_running(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            app.remove_job("build-api")
+            await pilot.pause()
+            assert "build-api" not in app.model.jobs
+            assert factory.streams_of("build-api")[0].cancelled
+            assert not factory.streams_of("migrate-db")[0].cancelled
