@@ -47,16 +47,16 @@ def test_new_job_is_connecting(job: JobModel, clock: FakeClock) -> None:
 def test_open_stream_with_recent_bytes_is_live(job: JobModel, clock: FakeClock) -> None:
     open_(job)
     job.record_heartbeat(clock.now)
-    clock.now += 9.9
+    clock.now += 14.9
     assert job.state(clock.now) is JobState.LIVE
 
 
-def test_open_stream_silent_longer_than_a_third_of_heartbeat_timeout_is_stale(
+def test_open_stream_silent_longer_than_half_the_heartbeat_timeout_is_stale(
     job: JobModel, clock: FakeClock
 ) -> None:
     open_(job)
     job.record_heartbeat(clock.now)
-    clock.now += 10.1
+    clock.now += 15.1
     assert job.state(clock.now) is JobState.STALE
 
 

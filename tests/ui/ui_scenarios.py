@@ -13,7 +13,7 @@ from jobwatch.stream.events import StreamState
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
 
-START = 980.0
+START = 970.0
 NOW = 1000.0
 WALL = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
 
@@ -89,7 +89,7 @@ def make_app(
     tmp_path: Path | None = None,
     **kwargs: object,
 ) -> tuple[JobwatchApp, FakeFactory, Clock]:
-    """An app over scripted jobs; every job has `heartbeat_timeout=45` (stale after 15 s)."""
+    """An app over scripted jobs; every job has `heartbeat_timeout=45` (stale after 22.5 s)."""
     scripts = SCRIPTS if scripts is None else scripts
     names = list(scripts) if names is None else names
     clock = clock or Clock()

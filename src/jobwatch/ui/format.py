@@ -33,6 +33,10 @@ STATE_STYLE: dict[JobState, str] = {
     JobState.PAUSED: "italic $secondary",
 }
 
+_WATCHED = frozenset({JobState.LIVE, JobState.STALE})
+"""States in which the heartbeat age matters (a finished job's age is history, not a warning)."""
+_TROUBLE = frozenset({JobState.FAILED, JobState.RECONNECTING, JobState.STALE})
+
 JOB_STATUS_STYLE: dict[str, str] = {
     "succeeded": "$success",
     "success": "$success",
@@ -102,7 +106,7 @@ class HeaderFields:
             spark=sparkline(job.rate_series(now)),
             status=sanitize(job.job_status or "", 16),
             error=sanitize(redact(error), 300) if error else "",
-            hb_late=age is not None and age > job.stale_after,
+            hb_late=age is not None and age > job.stale_after and job.state(now) in _WATCHED,
             retrying=job.attempts > 0,
         )
 
@@ -149,7 +153,8 @@ def header_line(f: HeaderFields, widths: Widths | None = None, *, error: bool = 
         style = JOB_STATUS_STYLE.get(f.status.lower(), "$secondary")
         parts += [" ", (f.status.ljust(w.status), style)]
     if error and f.error:
-        parts += [" ", (f.error, "$error")]
+        # An error on a job that is still running fine (a retryable job `error` event) is news, not alarm.
+        parts += [" ", (f.error, "$error" if f.state in _TROUBLE else "$warning 80%")]
     return Content.assemble(*parts)
 
 
