@@ -78,7 +78,10 @@ async def test_401_is_fatal_with_a_clear_message() -> None:
         final, _ = await run_stream(server.job_url("j"))
         assert len(server.requests) == 1
     assert final.state is StreamState.FAILED
-    assert final.last_error == "HTTP 401 Unauthorized"
+    assert (
+        final.last_error
+        == "HTTP 401 Unauthorized (check the token or Authorization header given with -H or in the config)"
+    )
 
 
 async def test_503_retry_after_is_honoured_beyond_max_backoff() -> None:

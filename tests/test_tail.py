@@ -97,7 +97,10 @@ async def test_exit_code_is_1_when_any_stream_failed() -> None:
         code, out, err = await tail(specs)
     assert code == 1
     assert len(out.splitlines()) == 4  # the healthy job's 3 events and its completion
-    assert "jobwatch: bad: failed: HTTP 401 Unauthorized" in err.splitlines()
+    assert any(
+        line.startswith("jobwatch: bad: failed: HTTP 401 Unauthorized (check the token")
+        for line in err.splitlines()
+    )
 
 
 async def test_cursor_is_saved_and_a_restart_resumes_after_it(tmp_path: Path) -> None:

@@ -13,6 +13,11 @@ from jobwatch.stream.policy import parse_retry_after
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 _ORIGIN_BOUND_HEADERS = ("authorization", "cookie", "proxy-authorization")
+_HINTS = {
+    401: "check the token or Authorization header given with -H or in the config",
+    403: "the credentials are valid but lack access to this job",
+    404: "check the URL",
+}
 
 
 class NoContent(Exception):
@@ -75,7 +80,8 @@ def check_response(response: httpx.Response) -> None:
     if code in RETRYABLE_STATUS:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise RetryableError(reason, status_code=code, retry_after=retry_after)
-    raise FatalError(reason, status_code=code)
+    hint = _HINTS.get(code)
+    raise FatalError(f"{reason} ({hint})" if hint else reason, status_code=code)
 
 
 def classify_transport_error(exc: Exception) -> StreamError:
