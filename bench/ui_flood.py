@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import subprocess
 import sys
 import time
 
-from jobwatch.demo import JobScript
+from jobwatch.demo import DemoServer, JobScript
 from jobwatch.model import DashboardModel
 from jobwatch.stream.client import JobStream, make_client
+from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
-from jobwatch.ui.launch import DemoServerThread, demo_specs
 
 JOBS = 8
-SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--serve" else 10.0
 
 
 def flood_jobs() -> list[JobScript]:
@@ -77,15 +78,24 @@ async def dashboard(specs) -> dict[str, float]:
             "behind": newest - shown}
 
 
+async def serve() -> None:
+    """The flood server, in its own process as a real job server would be (not sharing our GIL)."""
+    async with DemoServer(flood_jobs(), ping_interval=15) as server:
+        print(server.url, flush=True)
+        await asyncio.Event().wait()
+
+
 def main() -> None:
-    runner = DemoServerThread(flood_jobs(), ping_interval=15)
-    server = runner.start()
-    specs = demo_specs(server, runner.jobs, heartbeat_timeout=45)
+    server = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
     try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        specs = [StreamSpec(job.name, f"{url}/jobs/{job.id}/events") for job in flood_jobs()]
         raw = asyncio.run(baseline(specs))
-        ui = asyncio.run(dashboard([s for s in specs]))
+        ui = asyncio.run(dashboard(specs))
     finally:
-        runner.stop()
+        server.terminate()
+        server.wait()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"flood: {JOBS} jobs, {SECONDS:.0f} s per phase")
     print(f"  baseline (engine only, no UI): {raw:,.0f} events/s")
@@ -99,4 +109,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--serve"]:
+        asyncio.run(serve())
+    else:
+        main()

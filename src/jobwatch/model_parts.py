@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class JobState(StrEnum):
@@ -34,9 +33,12 @@ STATE_ORDER: tuple[JobState, ...] = (
 """Most urgent first: the summary bar and sorting use this order."""
 
 
-@dataclass(slots=True)
-class EventRecord:
-    """One received event as the views need it: sequence number, receive times, type, data and id."""
+class EventRecord(NamedTuple):
+    """One received event as the views need it: sequence number, receive times, type, data and id.
+
+    A NamedTuple of atomic values, so the garbage collector stops tracking it: thousands are buffered
+    per job, and tracked records made full collections (and UI stalls) grow with the buffers.
+    """
 
     seq: int
     at: float

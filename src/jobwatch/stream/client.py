@@ -44,7 +44,13 @@ __all__ = ["JobStream", "make_client"]
 
 log = logging.getLogger("jobwatch.stream")
 
+BUSY_SLICE = 0.005
+"""A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
+
 log = logging.getLogger("jobwatch.stream")
+
+BUSY_SLICE = 0.005
+"""A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
 
 REPLAY_WINDOW = 1024
 """How many recently delivered event ids a resumed connection is checked against for replays."""
@@ -259,8 +265,10 @@ class JobStream:
         delivery = self._delivery
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
         replayed = delivery.replay_guard() if resumed_from is not None else None
+        loop_time = asyncio.get_running_loop().time
+        yielded = loop_time()
         async for chunk in response.aiter_bytes():
-            watchdog.feed()
+            now = watchdog.feed()
             observer.on_heartbeat(name, clock())
             events = parser.feed(chunk)
             if parser.retry is not None and parser.retry != self._attempts.retry_ms:
@@ -279,6 +287,11 @@ class JobStream:
                 # A block without data still commits its id (WHATWG dispatch step 1).
                 delivery.last_event_id = parser.last_event_id
                 self._report()
+            # Buffered bytes are read without suspending, so a flooding stream could hold the event loop
+            # (and every other stream and the UI) for long; give it up at least every slice.
+            if now - yielded > BUSY_SLICE:
+                await asyncio.sleep(0)
+                yielded = loop_time()
         parser.close()
 
     async def _wait(self, seconds: float) -> None:

@@ -21,8 +21,10 @@ class Watchdog:
         self.manual = False
         self._handle = self._loop.call_at(self._last + timeout, self._check)
 
-    def feed(self) -> None:
-        self._last = self._loop.time()
+    def feed(self) -> float:
+        """Bytes arrived; returns the loop time it recorded."""
+        self._last = now = self._loop.time()
+        return now
 
     def expire_now(self) -> None:
         self.manual = True

