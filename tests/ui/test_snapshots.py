@@ -48,6 +48,14 @@ class TestDashboard:
 
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
 
+    def test_tls_verification_off_is_flagged(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, insecure=True)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock, toasts=True)
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
     def test_paused_job(self, snap_compare, tmp_path: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp_path)
 

@@ -87,6 +87,7 @@ def make_app(
     clock: Clock | None = None,
     scripts: dict[str, list[Step]] | None = None,
     tmp_path: Path | None = None,
+    insecure: bool = False,
     **kwargs: object,
 ) -> tuple[JobwatchApp, FakeFactory, Clock]:
     """An app over scripted jobs; every job has `heartbeat_timeout=45` (stale after 22.5 s)."""
@@ -94,7 +95,7 @@ def make_app(
     names = list(scripts) if names is None else names
     clock = clock or Clock()
     factory = FakeFactory(dict(scripts), clock=clock)  # type: ignore[arg-type]
-    specs = [StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events") for n in names]
+    specs = [StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events", verify=not insecure) for n in names]
     kwargs.setdefault("bell", False)
     kwargs.setdefault("wall_clock", lambda: WALL)
     if tmp_path is not None:

@@ -32,6 +32,8 @@ from jobwatch.ui.widgets import JobList, JobPanel, SummaryBar
 
 WIDE_MIN = 120
 """From this many columns the dashboard shows a grid of panels; below, a list plus the focused job."""
+
+INSECURE_ALERT = "TLS UNVERIFIED"
 PANEL_COLUMN_WIDTH = 60
 
 
@@ -88,6 +90,12 @@ class JobwatchApp(ActionsMixin, App[int]):
         self._panels: dict[str, JobPanel] = {}
         self._wide = False
         self._startup_notes: list[str] = []
+        self.alert = INSECURE_ALERT if any(spec.verify is False for spec in specs) else None
+        if self.alert:
+            self._startup_notes.append(
+                "TLS certificate verification is OFF (--insecure): anyone on the network path can read "
+                "and forge these streams"
+            )
         for spec in specs:
             self.model.add(self._unique(spec))
         self.selected = next(iter(self.model.jobs), None)
@@ -172,7 +180,7 @@ class JobwatchApp(ActionsMixin, App[int]):
         names = {job.name for job in changed}
         with self.batch_update():
             self.query_one(SummaryBar).set_content(
-                summary_line(self.model.counts(now), max(20, self.size.width - 2))
+                summary_line(self.model.counts(now), max(20, self.size.width - 2), alert=self.alert)
             )
             screen = self.screen
             if isinstance(screen, DetailScreen):

@@ -70,9 +70,7 @@ def sparkline(counts: Sequence[int], width: int = SPARK_WIDTH) -> str:
     if peak <= 0:
         return SPARK_CHARS[0] * width
     top = len(SPARK_CHARS) - 1
-    return "".join(
-        SPARK_CHARS[0] if c <= 0 else SPARK_CHARS[max(1, round(c / peak * top))] for c in counts
-    )
+    return "".join(SPARK_CHARS[0] if c <= 0 else SPARK_CHARS[max(1, round(c / peak * top))] for c in counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +172,17 @@ def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
     return Content.assemble(*parts)
 
 
-def summary_line(counts: dict[JobState, int], width: int, title: str = "jobwatch") -> Content:
-    """Jobs per state, most urgent first; zero counts dimmed, dropped first when space is short."""
+def summary_line(
+    counts: dict[JobState, int], width: int, title: str = "jobwatch", alert: str | None = None
+) -> Content:
+    """Jobs per state, most urgent first; zero counts dimmed, dropped first when space is short.
+    An `alert` (e.g. TLS verification off) always comes first and is never dropped."""
     total = sum(counts.values())
 
     def build(with_zero: bool, with_title: bool) -> Content:
         parts: list[str | tuple[str, str]] = []
+        if alert:
+            parts += [(f" {alert} ", "bold reverse $error"), " "]
         if with_title:
             parts += [(title, "bold $primary"), " │ "]
         parts += [(f"{total} jobs", "bold"), " │"]
