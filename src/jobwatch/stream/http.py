@@ -88,8 +88,8 @@ def classify_transport_error(exc: Exception) -> StreamError:
     """httpx exceptions → retryable network trouble, or fatal (bad URL, TLS verification failure)."""
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return FatalError(f"invalid URL: {exc}")
-    if _is_tls_verification_failure(exc):
-        return FatalError(f"TLS certificate verification failed: {_root_cause(exc)}")
+    if (why := _tls_verification_failure(exc)) is not None:
+        return FatalError(f"TLS certificate verification failed: {why} (a private CA? use --ca-bundle FILE)")
     if isinstance(exc, httpx.ConnectError):
         return RetryableError(f"connection failed: {_root_cause(exc)}")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
@@ -99,13 +99,16 @@ def classify_transport_error(exc: Exception) -> StreamError:
     return RetryableError(f"connection error: {_root_cause(exc)}")
 
 
-def _is_tls_verification_failure(exc: BaseException) -> bool:
+def _tls_verification_failure(exc: BaseException) -> str | None:
+    """Why certificate verification failed ("unable to get local issuer certificate"), or None."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen.verify_message or "certificate not trusted"
+        if "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return "certificate not trusted"
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 def _root_cause(exc: BaseException) -> str:
