@@ -295,6 +295,28 @@ class TestPalette:
             assert "extra" in app.model.jobs
             assert factory.streams_of("extra")[0].spec.url == "http://127.0.0.1:9/e"
 
+    async def test_added_source_without_a_name_is_named_by_its_url_with_credentials_masked(
+        self, tmp: Path
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await self.palette(pilot, "Add source")
+            await pilot.press(*"http://u:pw1234@127.0.0.1:9/e", "enter")
+            await pilot.pause()
+            assert "http://***@127.0.0.1:9/e" in app.model.jobs
+
+    async def test_bad_source_url_is_refused_with_a_notification(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot, factory, clock)
+            before = set(app.model.jobs)
+            await self.palette(pilot, "Add source")
+            await pilot.press(*"ftp://x/y", "enter")
+            await pilot.pause()
+            assert set(app.model.jobs) == before
+            assert any("cannot add source" in n.message for n in app._notifications)
+
     async def test_remove_job_leaves_the_others_running(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
+from jobwatch.config import ConfigError, parse_source
+from jobwatch.config_schema import check_url
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.dialogs import AddSourceScreen, HelpScreen
@@ -15,18 +17,6 @@ from jobwatch.ui.widgets import JobList, JobPanel
 
 if TYPE_CHECKING:
     from jobwatch.ui.app import JobwatchApp
-
-
-def parse_source(text: str) -> tuple[str, str]:
-    """`URL` or `NAME=URL` → (name, url); raises ValueError naming what is wrong."""
-    text = text.strip()
-    name, url = "", text
-    head, sep, tail = text.partition("=")
-    if sep and "://" not in head:
-        name, url = head.strip(), tail.strip()
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    return name or url, url
 
 
 class ActionsMixin(App[int]):
@@ -138,10 +128,11 @@ class ActionsMixin(App[int]):
     def _add_source_text(self, text: str | None) -> None:
         if not text:
             return
+        name, url = parse_source(text)
         try:
-            name, url = parse_source(text)
-        except ValueError as exc:
-            self.notify(f"cannot add source: {exc}", severity="error", markup=False)
+            check_url(url, "add source", "URL")
+        except ConfigError as exc:
+            self.notify(sanitize(f"cannot add source: {exc.problem}", 300), severity="error", markup=False)
             return
         self.add_job(StreamSpec(name, url))
 
