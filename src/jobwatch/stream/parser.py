@@ -102,16 +102,11 @@ class SSEParser:
                 self._type = ""
                 self._own_id = None
                 continue
-            colon = line.find(":")
-            if colon == 0:
-                continue
-            if colon < 0:
-                name, value = line, ""
-            else:
-                name = line[:colon]
-                value = line[colon + 1 :]
-                if value[:1] == " ":
-                    value = value[1:]
+            name, colon, value = line.partition(":")
+            if not name and colon:
+                continue  # a comment
+            if value and value[0] == " ":
+                value = value[1:]
             if name == "data":
                 data.append(value)
                 self._data_len += len(value) + 1
