@@ -10,8 +10,8 @@ from jobwatch.stream.errors import FatalError
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.observer import StreamObserver
 
-REPLAY_WINDOW = 1024
-"""How many recently delivered event ids a resumed connection is checked against for replays."""
+REPLAY_WINDOW = 256
+"""How many recently delivered batches (one per chunk read) a resumed connection is checked against."""
 
 
 class JobCompleted(Exception):
@@ -39,11 +39,16 @@ class Delivery:
         self._job_error = job_error
         self.last_event_id = last_event_id
         self.count = 0
-        self._recent: deque[str] = deque([last_event_id] if last_event_id else [], maxlen=REPLAY_WINDOW)
+        self._cursor_at_start = last_event_id
+        self._recent: deque[list[SSEvent]] = deque(maxlen=REPLAY_WINDOW)
 
     def replay_guard(self) -> set[str]:
-        """The ids a resumed connection must not deliver again while it replays."""
-        return set(self._recent)
+        """The ids a resumed connection must not deliver again while it replays (built only on resume,
+        so delivery itself just keeps references to its recent batches)."""
+        ids = {e.own_id for batch in self._recent for e in batch if e.own_id is not None}
+        if self._cursor_at_start:
+            ids.add(self._cursor_at_start)
+        return ids
 
     @staticmethod
     def drop_replayed(events: list[SSEvent], replayed: set[str]) -> set[str] | None:
@@ -70,7 +75,7 @@ class Delivery:
             self._hand_over(events[start:] if start else events)
 
     def _hand_over(self, events: list[SSEvent]) -> None:
-        self._recent.extend([e.own_id for e in events if e.own_id is not None])
+        self._recent.append(events)
         self.last_event_id = events[-1].last_event_id
         self.count += len(events)
         self._observer.on_events(self._name, events)
