@@ -81,6 +81,11 @@ def test_reopened_after_heartbeat_timeout_without_a_byte_is_stale(
     assert job.state(clock.now + 1) is JobState.LIVE
 
 
+def test_polling_fallback_shows_as_polling(job: JobModel, clock: FakeClock) -> None:
+    job.record_status(StreamStatus(StreamState.POLLING, last_error="SSE unavailable (HTTP 406); polling"))
+    assert job.state(clock.now) is JobState.POLLING
+
+
 def test_reconnecting_completed_failed_and_gave_up_map_to_their_words(
     job: JobModel, clock: FakeClock
 ) -> None:

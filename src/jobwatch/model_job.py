@@ -93,6 +93,8 @@ class JobModel:
             return JobState.CONNECTING
         if state is StreamState.RECONNECTING:
             return JobState.RECONNECTING
+        if state is StreamState.POLLING:
+            return JobState.POLLING
         if state is StreamState.COMPLETED:
             return JobState.COMPLETED
         if state in (StreamState.FAILED, StreamState.GAVE_UP):

@@ -16,6 +16,7 @@ class JobState(StrEnum):
     LIVE = "live"
     RECONNECTING = "reconnecting"
     STALE = "stale"
+    POLLING = "polling"
     COMPLETED = "completed"
     FAILED = "failed"
     PAUSED = "paused"
@@ -25,6 +26,7 @@ STATE_ORDER: tuple[JobState, ...] = (
     JobState.FAILED,
     JobState.RECONNECTING,
     JobState.STALE,
+    JobState.POLLING,
     JobState.CONNECTING,
     JobState.LIVE,
     JobState.PAUSED,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from ui_fakes import event
-from ui_scenarios import NOW, make_app, settle
+from ui_scenarios import NOW, POLLING_SCRIPTS, make_app, settle
 
 from jobwatch.ui.app import JobwatchApp
 
@@ -44,6 +44,16 @@ class TestDashboard:
         async def run_before(pilot: Pilot[int]) -> None:
             await settle(pilot, factory, clock, toasts=state == "failed")
             select(app, STATE_JOBS[state])
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+    def test_polling_fallback(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=POLLING_SCRIPTS)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            select(app, "proxy-job")
             await pilot.pause()
 
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))

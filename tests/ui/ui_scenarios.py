@@ -55,9 +55,15 @@ SCRIPTS: dict[str, list[Step]] = {
         event('{"status": "running"}', "40", "status"),
         log("migrating table users", 41),
         heartbeat(START),
-        status(StreamState.RECONNECTING, attempt=3, reconnects=5, last_event_id="41",
-               last_error="HTTP 503 Service Unavailable (Retry-After 5s)", delay=4.0,
-               status_code=503),
+        status(
+            StreamState.RECONNECTING,
+            attempt=3,
+            reconnects=5,
+            last_event_id="41",
+            last_error="HTTP 503 Service Unavailable (Retry-After 5s)",
+            delay=4.0,
+            status_code=503,
+        ),
     ],
     "train-model": [
         status(StreamState.OPEN, status_code=200),
@@ -74,11 +80,31 @@ SCRIPTS: dict[str, list[Step]] = {
         END,
     ],
     "lint-docs": [
-        status(StreamState.FAILED, attempt=0,
-               last_error="HTTP 401 Unauthorized: check the Authorization header", status_code=401),
+        status(
+            StreamState.FAILED,
+            attempt=0,
+            last_error="HTTP 401 Unauthorized: check the Authorization header",
+            status_code=401,
+        ),
         END,
     ],
 }
+
+
+POLLING_SCRIPTS: dict[str, list[Step]] = {
+    **SCRIPTS,
+    "proxy-job": [
+        status(
+            StreamState.POLLING,
+            last_event_id="12",
+            status_code=200,
+            last_error="SSE unavailable (expected Content-Type text/event-stream, got 'text/html'); polling",
+        ),
+        log("polled: compiling", 12),
+        heartbeat(NOW - 1),
+    ],
+}
+"""Every state plus a job served by the polling fallback (SSE refused by a proxy)."""
 
 
 def make_app(
@@ -101,8 +127,9 @@ def make_app(
     if tmp_path is not None:
         kwargs.setdefault("export_dir", tmp_path)
         kwargs.setdefault("user_theme_dir", tmp_path / "no-themes")
-    app = JobwatchApp(specs, stream_factory=factory, clock=clock, flush_interval=3600,
-                      tick_interval=3600, **kwargs)  # type: ignore[arg-type]
+    app = JobwatchApp(
+        specs, stream_factory=factory, clock=clock, flush_interval=3600, tick_interval=3600, **kwargs
+    )  # type: ignore[arg-type]
     app.animation_level = "none"
     return app, factory, clock
 

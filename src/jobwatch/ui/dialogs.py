@@ -34,7 +34,7 @@ HELP_KEYS: list[tuple[str, str]] = [
 ]
 
 HELP_FIELDS: list[tuple[str, str]] = [
-    ("state", "connecting live reconnecting stale completed failed paused"),
+    ("state", "connecting live reconnecting stale polling completed failed paused"),
     ("hb 12s", "heartbeat age: time since the last byte or ping"),
     ("retries 2 (9)", "failed attempts since the last good connection (total reconnects)"),
     ("id 1234", "last event id: where the stream resumes"),

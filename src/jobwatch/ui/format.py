@@ -28,6 +28,7 @@ STATE_STYLE: dict[JobState, str] = {
     JobState.CONNECTING: "bold $primary",
     JobState.RECONNECTING: "bold $warning",
     JobState.STALE: "bold reverse $warning",
+    JobState.POLLING: "bold $secondary",
     JobState.COMPLETED: "$foreground 70%",
     JobState.FAILED: "bold reverse $error",
     JobState.PAUSED: "italic $secondary",
@@ -187,7 +188,7 @@ def summary_line(
             parts += [(title, "bold $primary"), " │ "]
         parts += [(f"{total} jobs", "bold"), " │"]
         for state, n in counts.items():
-            if n or with_zero:
+            if n or (with_zero and state is not JobState.POLLING):  # polling is rare: shown when present
                 style = STATE_STYLE[state] if n else "$foreground 50%"
                 parts += [" ", (state.value, style), (f" {n}", "bold" if n else "$foreground 50%")]
         return Content.assemble(*parts)
