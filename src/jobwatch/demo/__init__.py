@@ -3,6 +3,8 @@
 `jobwatch demo-server` lives in `jobwatch.demo.cli` (main, serve_forever).
 """
 
+from jobwatch.demo.chaos import random_faults
+from jobwatch.demo.ledger import Ledger
 from jobwatch.demo.mix import demo_jobs
 from jobwatch.demo.model import Fault, JobScript, RawResponse, RecordedRequest
 from jobwatch.demo.server import DemoServer
@@ -11,7 +13,9 @@ __all__ = [
     "DemoServer",
     "Fault",
     "JobScript",
+    "Ledger",
     "RawResponse",
     "RecordedRequest",
     "demo_jobs",
+    "random_faults",
 ]

@@ -31,6 +31,7 @@ class JobRuntime:
         self._silences: dict[int, deque[float]] = defaultdict(deque)
         self._bursts: dict[int, deque[int]] = defaultdict(deque)
         self._failures: dict[int, deque[str]] = defaultdict(deque)
+        self._huge_lines: dict[int, deque[int]] = defaultdict(deque)
         self._replays: list[Fault] = []
         self._statuses: list[Fault] = []
         self.slow: Fault | None = None
@@ -59,6 +60,8 @@ class JobRuntime:
                 self.inclusive = True
             case "fail_job":
                 self._failures[fault.after_event].append(fault.message)
+            case "huge_line":
+                self._huge_lines[fault.after_event].append(fault.size)
 
     def _drop_points(self, count: int) -> list[int]:
         """`count` event indexes, distinct while the job has enough events, in sending order."""
@@ -123,4 +126,8 @@ class JobRuntime:
 
     def take_failure(self, after_event: int) -> str | None:
         pending = self._failures.get(after_event)
+        return pending.popleft() if pending else None
+
+    def take_huge_line(self, after_event: int) -> int | None:
+        pending = self._huge_lines.get(after_event)
         return pending.popleft() if pending else None

@@ -19,7 +19,10 @@ FaultKind = Literal[
     "replay",
     "inclusive_resume",
     "fail_job",
+    "huge_line",
 ]
+LineEnding = Literal["\n", "\r\n", "\r"]
+HUGE_CHUNK = 1 << 20
 
 
 def _non_negative(name: str, value: float) -> None:
@@ -46,6 +49,7 @@ class Fault:
     bytes_per_write: int = 1
     delay: float = 0.0
     message: str = ""
+    size: int = 0
 
     @classmethod
     def drop(cls, after_event: int, offset: int | None = None) -> Fault:
@@ -118,6 +122,14 @@ class Fault:
         _non_negative("after_event", after_event)
         return cls("fail_job", after_event=after_event, message=message)
 
+    @classmethod
+    def huge_line(cls, after_event: int, size: int) -> Fault:
+        """Once: after event `after_event`, send a `data:` line of `size` bytes (the same 1 MiB block
+        written again and again, so the server never holds it whole), then a blank line, then go on."""
+        _non_negative("after_event", after_event)
+        _non_negative("size", size)
+        return cls("huge_line", after_event=after_event, size=size)
+
 
 @dataclass
 class JobScript:
@@ -141,6 +153,8 @@ class JobScript:
     """Write events in ~64 KiB batches with no per-event drain; `interval` is then ignored."""
     payload_bytes: int | None = None
     """Generated jobs only: every event between the status events is a log line this size."""
+    line_ending: LineEnding = "\n"
+    """What ends every line on the wire (LF, CRLF or CR); fault offsets count the bytes as sent."""
 
     def __post_init__(self) -> None:
         if not self.id or "/" in self.id:
@@ -150,6 +164,8 @@ class JobScript:
         _non_negative("count", self.count)
         _non_negative("interval", self.interval)
         _non_negative("retry_ms", self.retry_ms)
+        if self.line_ending not in ("\n", "\r\n", "\r"):
+            raise ValueError(f"line_ending must be LF, CRLF or CR, got {self.line_ending!r}")
         for event_type, _ in self.events or ():
             if "\r" in event_type or "\n" in event_type:
                 raise ValueError(f"event type must be one line: {event_type!r}")

@@ -27,7 +27,8 @@ POLL_LIMIT = 100
 
 
 class DemoServer:
-    """Serves scripted jobs and raw responses on a loopback port; start()/stop() or `async with`."""
+    """Serves scripted jobs and raw responses on a loopback port; start()/stop() or `async with`;
+    restart() closes everything and listens again on the same port."""
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class DemoServer:
         self.seed = seed
         self.requests: list[RecordedRequest] = []
         self._port = port
+        self._bound = False  # listened at least once: the port is known, even while restarting
         self._jobs: dict[str, JobRuntime] = {}
         self._raw: dict[str, list[RawResponse]] = {}
         self._raw_hits: dict[str, int] = {}
@@ -62,6 +64,7 @@ class DemoServer:
             self._handle, self.host, self._port, backlog=512
         )
         self._port = self._server.sockets[0].getsockname()[1]
+        self._bound = True
 
     async def stop(self) -> None:
         """Close the listener and drop every open connection."""
@@ -79,6 +82,15 @@ class DemoServer:
             await asyncio.gather(*pending, return_exceptions=True)
         await server.wait_closed()
 
+    async def restart(self, down: float = 0.0) -> None:
+        """Close the listener and every connection, stay down `down` seconds, listen again on the same
+        port. Jobs keep their state (used faults stay used, ids go on); requests stay recorded."""
+        await self.stop()
+        self._server = None
+        if down > 0:
+            await asyncio.sleep(down)
+        await self.start()
+
     async def __aenter__(self) -> DemoServer:
         await self.start()
         return self
@@ -94,7 +106,7 @@ class DemoServer:
     # -- addresses and scripting ---------------------------------------------------------------
     @property
     def url(self) -> str:
-        if self._server is None:
+        if not self._bound:
             raise RuntimeError("DemoServer not started")
         return f"http://{self.host}:{self._port}"
 
@@ -105,6 +117,10 @@ class DemoServer:
         if job.id in self._jobs:
             raise ValueError(f"duplicate job id {job.id!r}")
         self._jobs[job.id] = JobRuntime(job, self.seed)
+
+    def remove_job(self, job_id: str) -> None:
+        """Forget a job (its URL answers 404 from now on; connections already open play on)."""
+        del self._jobs[job_id]
 
     def add_raw(self, name: str, responses: Sequence[RawResponse]) -> str:
         """Script `/raw/<name>`: request k gets responses[min(k, len - 1)]. Returns its URL."""

@@ -13,7 +13,7 @@ import math
 from jobwatch.demo.generate import encode_event
 from jobwatch.demo.http import HttpConnection, reason
 from jobwatch.demo.jobs import JobRuntime
-from jobwatch.demo.model import Fault
+from jobwatch.demo.model import HUGE_CHUNK, Fault
 
 SSE_HEADERS = (
     ("Content-Type", "text/event-stream; charset=utf-8"),
@@ -33,15 +33,17 @@ class _Sender:
         self.job = job
         self.ping_interval = ping_interval
         self.first = True
+        self.ending = job.script.line_ending.encode()
         self.buffer = bytearray()
         self.clock = asyncio.get_running_loop().time
         self.last_write = self.clock()
 
     def frame(self, message: bytes) -> bytes:
-        if not self.first:
-            return message
-        self.first = False
-        return b"retry: %d\n" % self.job.script.retry_ms + message
+        """`message` (LF-terminated lines) as sent: after `retry:` if first, with the job's line ending."""
+        if self.first:
+            self.first = False
+            message = b"retry: %d\n" % self.job.script.retry_ms + message
+        return message if self.ending == b"\n" else message.replace(b"\n", self.ending)
 
     async def write(self, data: bytes) -> None:
         slow = self.job.slow
@@ -161,6 +163,10 @@ async def _after_event(out: _Sender, event_id: int) -> bool:
         await out.flush()
         await out.http.sleep(silence)
         out.last_write = out.clock()
+    size = job.take_huge_line(event_id)
+    if size is not None:
+        await out.flush()
+        await _send_huge_line(out, size)
     message = job.take_failure(event_id)
     if message is not None:
         await out.flush()
@@ -169,3 +175,17 @@ async def _after_event(out: _Sender, event_id: int) -> bool:
         await out.http.end()
         return False
     return True
+
+
+async def _send_huge_line(out: _Sender, size: int) -> None:
+    """A `data:` line of `size` bytes, sent as one block repeated (never trickled), then a blank line."""
+    http = out.http
+    await http.send(out.frame(b"data: "))
+    block = b"x" * min(size, HUGE_CHUNK)
+    if block:
+        full, rest = divmod(size, len(block))
+        for _ in range(full):
+            await http.send(block)
+        await http.send(block[:rest])
+    await http.send(out.ending * 2)
+    out.last_write = out.clock()
