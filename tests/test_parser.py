@@ -217,7 +217,7 @@ class TestBounds:
 
     def test_overlong_event_fails_with_a_clear_error(self) -> None:
         parser = SSEParser(max_line_bytes=100)
-        with pytest.raises(LineTooLong, match="event longer than 100"):
+        with pytest.raises(LineTooLong, match="event data longer than 100 characters"):
             parser.feed(b"data: 0123456789\n" * 20)
 
     def test_lines_within_the_bound_are_fine(self) -> None:

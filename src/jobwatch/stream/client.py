@@ -52,9 +52,6 @@ log = logging.getLogger("jobwatch.stream")
 BUSY_SLICE = 0.005
 """A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
 
-REPLAY_WINDOW = 1024
-"""How many recently delivered event ids a resumed connection is checked against for replays."""
-
 
 class JobStream:
     """Keeps one job's SSE stream alive until it completes, fails, gives up or is cancelled.
@@ -264,7 +261,8 @@ class JobStream:
         observer, name, clock = self._observer, self.spec.name, self._clock
         delivery = self._delivery
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
-        replayed = delivery.replay_guard() if resumed_from is not None else None
+        seen = delivery.replays.checker() if resumed_from is not None else None
+        replaying = seen is not None
         loop_time = asyncio.get_running_loop().time
         yielded = loop_time()
         async for chunk in response.aiter_bytes():
@@ -275,16 +273,17 @@ class JobStream:
                 self._attempts.retry_ms = parser.retry
                 self._report(retry_ms=parser.retry)
             if events:
-                if replayed is not None:
-                    replayed = delivery.drop_replayed(events, replayed)
+                if replaying:
+                    replaying = delivery.replays.drop_replayed(events, seen)  # type: ignore[arg-type]
                 if events:
                     if not delivered[0]:
                         delivered[0] = True
                         self._attempts.failed = 0
                         self._report(attempt=0, last_error=None)
                     delivery.deliver(events)
-            if parser.last_event_id != delivery.last_event_id:
-                # A block without data still commits its id (WHATWG dispatch step 1).
+            if parser.last_event_id != delivery.last_event_id and not replaying:
+                # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
+                # events never move the cursor (back).
                 delivery.last_event_id = parser.last_event_id
                 self._report()
             # Buffered bytes are read without suspending, so a flooding stream could hold the event loop

@@ -1,17 +1,81 @@
-"""What a stream has delivered (cursor, count, recent ids) and what a delivered event means for the job."""
+"""What a stream has delivered (cursor, count, replay guard) and what a delivered event means for the job."""
 
 from __future__ import annotations
 
 import json
 from collections import deque
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from jobwatch.stream.errors import FatalError
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.observer import StreamObserver
 
-REPLAY_WINDOW = 256
-"""How many recently delivered batches (one per chunk read) a resumed connection is checked against."""
+REPLAY_WINDOW = 1024
+"""How many recently delivered event ids a resumed connection is checked against for replays."""
+
+_own_id = attrgetter("own_id")
+
+
+class ReplayGuard:
+    """Recognises events a server sends again after a resume (inclusive or sloppy resumes).
+
+    Two rules, both limited to what this process delivered: an id among the last REPLAY_WINDOW ids; and,
+    while every id so far has been a canonical decimal integer rising from batch to batch, any id at or
+    below the highest one delivered (a server that ignores Last-Event-ID and starts over). Events without
+    an id of their own are never taken for replays.
+    """
+
+    def __init__(self, cursor: str) -> None:
+        self._recent: deque[str | None] = deque([cursor] if cursor else [], maxlen=REPLAY_WINDOW)
+        self._numeric = True
+        self._high = -1
+
+    def remember(self, events: list[SSEvent]) -> None:
+        self._recent.extend(map(_own_id, events))  # C-level: no per-event Python code on the hot path
+        if not self._numeric:
+            return
+        ends = [i for i in (events[0].own_id, events[-1].own_id) if i is not None]
+        if not ends:
+            return  # ids inherited: nothing new to learn
+        numbers = [_number(i) for i in ends]
+        first, last = numbers[0], numbers[-1]
+        if first is None or last is None or first <= self._high or last < first:
+            self._numeric, self._high = False, -1
+        else:
+            self._high = last
+
+    def checker(self) -> Callable[[str], bool]:
+        """A membership test for one resumed connection (built once per resume, not per event)."""
+        ids = {i for i in self._recent if i is not None}
+        high = self._high if self._numeric else -1
+
+        def seen(own_id: str) -> bool:
+            if own_id in ids:
+                return True
+            number = _number(own_id)
+            return number is not None and number <= high
+
+        return seen
+
+    @staticmethod
+    def drop_replayed(events: list[SSEvent], seen: Callable[[str], bool]) -> bool:
+        """Remove leading already-delivered events; False once a new event shows the replay is over."""
+        for index, event in enumerate(events):
+            if event.own_id is None or not seen(event.own_id):
+                del events[:index]
+                return False
+        events.clear()
+        return True
+
+
+def _number(own_id: str | None) -> int | None:
+    """The id as an integer when it is written canonically ("17", not "017", "+17" or "1_7")."""
+    if own_id is None or not (own_id.isascii() and own_id.isdigit()):
+        return None
+    if len(own_id) > 1 and own_id[0] == "0":
+        return None
+    return int(own_id)
 
 
 class JobCompleted(Exception):
@@ -39,27 +103,7 @@ class Delivery:
         self._job_error = job_error
         self.last_event_id = last_event_id
         self.count = 0
-        self._cursor_at_start = last_event_id
-        self._recent: deque[list[SSEvent]] = deque(maxlen=REPLAY_WINDOW)
-
-    def replay_guard(self) -> set[str]:
-        """The ids a resumed connection must not deliver again while it replays (built only on resume,
-        so delivery itself just keeps references to its recent batches)."""
-        ids = {e.own_id for batch in self._recent for e in batch if e.own_id is not None}
-        if self._cursor_at_start:
-            ids.add(self._cursor_at_start)
-        return ids
-
-    @staticmethod
-    def drop_replayed(events: list[SSEvent], replayed: set[str]) -> set[str] | None:
-        """Remove leading already-delivered events; None once a new event shows the replay is over.
-        An event without an id of its own is never taken for a replay."""
-        for index, event in enumerate(events):
-            if event.own_id is None or event.own_id not in replayed:
-                del events[:index]
-                return None
-        events.clear()
-        return replayed
+        self.replays = ReplayGuard(last_event_id)
 
     def deliver(self, events: list[SSEvent]) -> None:
         """Deliver in as few calls as possible; raise JobCompleted / FatalError at an event ending the job."""
@@ -75,7 +119,7 @@ class Delivery:
             self._hand_over(events[start:] if start else events)
 
     def _hand_over(self, events: list[SSEvent]) -> None:
-        self._recent.append(events)
+        self.replays.remember(events)
         self.last_event_id = events[-1].last_event_id
         self.count += len(events)
         self._observer.on_events(self._name, events)

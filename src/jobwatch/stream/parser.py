@@ -28,10 +28,10 @@ class SSEParser:
         "_data_len",
         "_decoder",
         "_id_buffer",
+        "_line_bytes",
         "_max",
         "_own_id",
         "_pending",
-        "_pending_len",
         "_skip_lf",
         "_started",
         "_type",
@@ -44,7 +44,7 @@ class SSEParser:
         self._started = False
         self._skip_lf = False
         self._pending: list[str] = []
-        self._pending_len = 0
+        self._line_bytes = 0
         self._max = max_line_bytes
         self._data: list[str] = []
         self._data_len = 0
@@ -56,6 +56,7 @@ class SSEParser:
 
     def feed(self, chunk: bytes) -> list[SSEvent]:
         """Parse one chunk of the body; raises LineTooLong when a line or event exceeds the bound."""
+        self._count_line_bytes(chunk)
         text = self._decoder.decode(chunk)
         if not text:
             return []
@@ -84,9 +85,6 @@ class SSEParser:
             self._pending.append(lines[0])
             lines[0] = "".join(self._pending)
             self._pending.clear()
-            self._pending_len = 0
-            if len(lines[0]) > self._max:
-                raise LineTooLong(f"line longer than {self._max} bytes")
         events: list[SSEvent] = []
         data = self._data
         for line in lines:
@@ -111,7 +109,7 @@ class SSEParser:
                 data.append(value)
                 self._data_len += len(value) + 1
                 if self._data_len > self._max:
-                    raise LineTooLong(f"event longer than {self._max} bytes")
+                    raise LineTooLong(f"event data longer than {self._max} characters")
             elif name == "id":
                 if "\0" not in value:
                     self._id_buffer = value
@@ -128,7 +126,7 @@ class SSEParser:
         """End of stream: any pending partial line and partial event are discarded, their id uncommitted."""
         self._decoder.decode(b"", final=True)
         self._pending.clear()
-        self._pending_len = 0
+        self._line_bytes = 0
         self._data.clear()
         self._data_len = 0
         self._type = ""
@@ -137,6 +135,16 @@ class SSEParser:
 
     def _hold(self, text: str) -> None:
         self._pending.append(text)
-        self._pending_len += len(text)
-        if self._pending_len > self._max:
+
+    def _count_line_bytes(self, chunk: bytes) -> None:
+        """Bound the current line in bytes as received (not decoded characters, which can be 4x fewer)."""
+        lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
+        first = lf if cr < 0 else cr if lf < 0 else min(lf, cr)
+        if first < 0:
+            self._line_bytes += len(chunk)
+        else:
+            self._line_bytes += first
+            if self._line_bytes <= self._max:
+                self._line_bytes = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        if self._line_bytes > self._max:
             raise LineTooLong(f"line longer than {self._max} bytes")
