@@ -127,11 +127,15 @@ class TailPrinter(StreamObserver):
         self._wallclock = wallclock
         self._shown: dict[str, tuple[StreamState, float | None]] = {}
         self.final: dict[str, StreamState] = {}
+        self._quoted: dict[str, str] = {}
 
     def on_events(self, job: str, events: list[SSEvent]) -> None:
         if self._jsonl:
-            quoted = _quote(job)
-            self._out.add("".join([_jsonl(quoted, event) for event in events]))
+            quoted = self._quoted.get(job) or self._quoted.setdefault(job, _quote(job))
+            if len(events) == 1:
+                self._out.add(_jsonl(quoted, events[0]))
+            else:
+                self._out.add("".join([_jsonl(quoted, event) for event in events]))
         else:
             now = self._wallclock()
             self._out.add("".join([text_line(job, event, now) for event in events]))

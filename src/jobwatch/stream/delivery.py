@@ -15,15 +15,16 @@ REPLAY_WINDOW = 1024
 """How many recently delivered event ids a resumed connection is checked against for replays."""
 
 _own_id = attrgetter("own_id")
+_type = attrgetter("type")
 
 
 class ReplayGuard:
     """Recognises events a server sends again after a resume (inclusive or sloppy resumes).
 
     Two rules, both limited to what this process delivered: an id among the last REPLAY_WINDOW ids; and,
-    while every id so far has been a canonical decimal integer rising from batch to batch, any id at or
-    below the highest one delivered (a server that ignores Last-Event-ID and starts over). Events without
-    an id of their own are never taken for replays.
+    while the ids opening and ending every batch have been canonical decimal integers, each higher than
+    the one before, any id at or below the highest one delivered (a server that ignores Last-Event-ID and
+    starts over). Events without an id of their own are never taken for replays.
     """
 
     def __init__(self, cursor: str) -> None:
@@ -35,15 +36,20 @@ class ReplayGuard:
         self._recent.extend(map(_own_id, events))  # C-level: no per-event Python code on the hot path
         if not self._numeric:
             return
-        ends = [i for i in (events[0].own_id, events[-1].own_id) if i is not None]
-        if not ends:
-            return  # ids inherited: nothing new to learn
-        numbers = [_number(i) for i in ends]
-        first, last = numbers[0], numbers[-1]
-        if first is None or last is None or first <= self._high or last < first:
+        first, last = events[0].own_id, events[-1].own_id
+        if len(events) > 1 and first is not None and self._rises_to(first) is None:
+            return
+        if last is not None:
+            self._rises_to(last)
+
+    def _rises_to(self, own_id: str) -> int | None:
+        """Take `own_id` as the new highest id if it is a canonical integer above it; else stop the rule."""
+        number = _number(own_id)
+        if number is None or number <= self._high:
             self._numeric, self._high = False, -1
-        else:
-            self._high = last
+            return None
+        self._high = number
+        return number
 
     def checker(self) -> Callable[[str], bool]:
         """A membership test for one resumed connection (built once per resume, not per event)."""
@@ -107,6 +113,9 @@ class Delivery:
 
     def deliver(self, events: list[SSEvent]) -> None:
         """Deliver in as few calls as possible; raise JobCompleted / FatalError at an event ending the job."""
+        if self.special.isdisjoint(map(_type, events)):  # the usual case, checked at C speed
+            self._hand_over(events)
+            return
         start = 0
         for index, event in enumerate(events):
             if event.type in self.special:

@@ -14,6 +14,7 @@ from jobwatch.stream.errors import LineTooLong
 from jobwatch.stream.events import SSEvent
 
 _BOM = "\ufeff"
+_new = tuple.__new__  # builds an SSEvent without NamedTuple's Python-level __new__
 
 
 class SSEParser:
@@ -56,7 +57,16 @@ class SSEParser:
 
     def feed(self, chunk: bytes) -> list[SSEvent]:
         """Parse one chunk of the body; raises LineTooLong when a line or event exceeds the bound."""
-        self._count_line_bytes(chunk)
+        # Bound the current line in bytes as received (decoded characters can be 4x fewer).
+        lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
+        if lf < 0 and cr < 0:
+            self._line_bytes += len(chunk)
+        else:
+            self._line_bytes += lf if cr < 0 else cr if lf < 0 else min(lf, cr)
+            if self._line_bytes <= self._max:
+                self._line_bytes = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        if self._line_bytes > self._max:
+            raise LineTooLong(f"line longer than {self._max} bytes")
         text = self._decoder.decode(chunk)
         if not text:
             return []
@@ -85,20 +95,19 @@ class SSEParser:
             self._pending.append(lines[0])
             lines[0] = "".join(self._pending)
             self._pending.clear()
+        # The per-line work is inlined and kept in locals: this loop is the hot path of every stream.
         events: list[SSEvent] = []
-        data = self._data
+        data, data_len, limit = self._data, self._data_len, self._max
+        event_type, id_buffer, own_id = self._type, self._id_buffer, self._own_id
+        committed = self.last_event_id
         for line in lines:
-            # The per-line work is inlined: this loop is the hot path of every stream.
             if not line:
-                self.last_event_id = self._id_buffer
+                committed = id_buffer  # dispatch step 1, even for a block without data
                 if data:
-                    events.append(
-                        SSEvent(self._type or "message", "\n".join(data), self._id_buffer, self._own_id)
-                    )
-                    data = self._data = []
-                    self._data_len = 0
-                self._type = ""
-                self._own_id = None
+                    event = (event_type or "message", "\n".join(data), id_buffer, own_id)
+                    events.append(_new(SSEvent, event))
+                    data, data_len = [], 0
+                event_type, own_id = "", None
                 continue
             name, colon, value = line.partition(":")
             if not name and colon:
@@ -107,17 +116,19 @@ class SSEParser:
                 value = value[1:]
             if name == "data":
                 data.append(value)
-                self._data_len += len(value) + 1
-                if self._data_len > self._max:
-                    raise LineTooLong(f"event data longer than {self._max} characters")
+                data_len += len(value) + 1
+                if data_len > limit:
+                    raise LineTooLong(f"event data longer than {limit} characters")
             elif name == "id":
                 if "\0" not in value:
-                    self._id_buffer = value
-                    self._own_id = value
+                    id_buffer = own_id = value
             elif name == "event":
-                self._type = value
+                event_type = value
             elif name == "retry" and value.isascii() and value.isdigit():
                 self.retry = int(value)
+        self.last_event_id = committed
+        self._data, self._data_len = data, data_len
+        self._type, self._id_buffer, self._own_id = event_type, id_buffer, own_id
         if tail:
             self._hold(tail)
         return events
@@ -135,16 +146,3 @@ class SSEParser:
 
     def _hold(self, text: str) -> None:
         self._pending.append(text)
-
-    def _count_line_bytes(self, chunk: bytes) -> None:
-        """Bound the current line in bytes as received (not decoded characters, which can be 4x fewer)."""
-        lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
-        first = lf if cr < 0 else cr if lf < 0 else min(lf, cr)
-        if first < 0:
-            self._line_bytes += len(chunk)
-        else:
-            self._line_bytes += first
-            if self._line_bytes <= self._max:
-                self._line_bytes = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-        if self._line_bytes > self._max:
-            raise LineTooLong(f"line longer than {self._max} bytes")
