@@ -37,19 +37,20 @@ class ReplayGuard:
         if not self._numeric:
             return
         first, last = events[0].own_id, events[-1].own_id
-        if len(events) > 1 and first is not None and self._rises_to(first) is None:
+        if len(events) > 1 and first is not None and not self._rises_to(first):
             return
         if last is not None:
             self._rises_to(last)
 
-    def _rises_to(self, own_id: str) -> int | None:
+    def _rises_to(self, own_id: str) -> bool:
         """Take `own_id` as the new highest id if it is a canonical integer above it; else stop the rule."""
-        number = _number(own_id)
-        if number is None or number <= self._high:
-            self._numeric, self._high = False, -1
-            return None
-        self._high = number
-        return number
+        if own_id.isdigit() and own_id.isascii() and (own_id[0] != "0" or len(own_id) == 1):
+            number = int(own_id)
+            if number > self._high:
+                self._high = number
+                return True
+        self._numeric, self._high = False, -1
+        return False
 
     def checker(self) -> Callable[[str], bool]:
         """A membership test for one resumed connection (built once per resume, not per event)."""

@@ -25,6 +25,7 @@ class SSEParser:
     """
 
     __slots__ = (
+        "_clean",
         "_data",
         "_data_len",
         "_decoder",
@@ -42,6 +43,7 @@ class SSEParser:
 
     def __init__(self, last_event_id: str = "", *, max_line_bytes: int = 1 << 20) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._clean = True
         self._started = False
         self._skip_lf = False
         self._pending: list[str] = []
@@ -58,16 +60,18 @@ class SSEParser:
     def feed(self, chunk: bytes) -> list[SSEvent]:
         """Parse one chunk of the body; raises LineTooLong when a line or event exceeds the bound."""
         # Bound the current line in bytes as received (decoded characters can be 4x fewer).
-        lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
-        if lf < 0 and cr < 0:
-            self._line_bytes += len(chunk)
+        last_break = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        if self._line_bytes + len(chunk) > self._max:
+            self._check_line_bound(chunk, last_break)
+        self._line_bytes = self._line_bytes + len(chunk) if last_break < 0 else len(chunk) - 1 - last_break
+        if self._clean:
+            # Fast path: a chunk that is whole, valid UTF-8 needs no incremental decoder (same result).
+            try:
+                text = chunk.decode()
+            except UnicodeDecodeError:
+                text = self._decode(chunk)
         else:
-            self._line_bytes += lf if cr < 0 else cr if lf < 0 else min(lf, cr)
-            if self._line_bytes <= self._max:
-                self._line_bytes = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-        if self._line_bytes > self._max:
-            raise LineTooLong(f"line longer than {self._max} bytes")
-        text = self._decoder.decode(chunk)
+            text = self._decode(chunk)
         if not text:
             return []
         if not self._started:
@@ -136,6 +140,7 @@ class SSEParser:
     def close(self) -> None:
         """End of stream: any pending partial line and partial event are discarded, their id uncommitted."""
         self._decoder.decode(b"", final=True)
+        self._clean = True
         self._pending.clear()
         self._line_bytes = 0
         self._data.clear()
@@ -143,6 +148,22 @@ class SSEParser:
         self._type = ""
         self._own_id = None
         self._id_buffer = self.last_event_id
+
+    def _decode(self, chunk: bytes) -> str:
+        """UTF-8 across chunk boundaries, invalid bytes as U+FFFD; `_clean` when no partial sequence waits."""
+        text = self._decoder.decode(chunk)
+        self._clean = not self._decoder.getstate()[0]
+        return text
+
+    def _check_line_bound(self, chunk: bytes, last_break: int) -> None:
+        if last_break < 0:
+            length = self._line_bytes + len(chunk)
+        else:
+            lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
+            first = lf if cr < 0 else cr if lf < 0 else min(lf, cr)
+            length = max(self._line_bytes + first, len(chunk) - 1 - last_break)
+        if length > self._max:
+            raise LineTooLong(f"line longer than {self._max} bytes")
 
     def _hold(self, text: str) -> None:
         self._pending.append(text)
