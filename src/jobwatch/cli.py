@@ -72,8 +72,8 @@ def _stream_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _ui_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theme", help="colour theme (jobwatch-dark, jobwatch-light, jobwatch-16, "
-                        "any Textual theme, or one from $XDG_CONFIG_HOME/jobwatch/themes/)")
+    parser.add_argument("--theme", help="colour theme: jobwatch-dark, jobwatch-light, jobwatch-ansi (16 "
+                        "colours), any Textual theme, or one from $XDG_CONFIG_HOME/jobwatch/themes/")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     parser.add_argument("--no-bell", action="store_true", help="no terminal bell when a job fails")
 
