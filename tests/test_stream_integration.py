@@ -126,7 +126,7 @@ async def test_heartbeat_timeout_drops_and_resumes() -> None:
 async def test_pings_keep_a_quiet_stream_alive() -> None:
     async with DemoServer() as server:
         url = server.add_raw(
-            "r", [RawResponse(body=[b": ping\n", 0.2, b": ping\n", 0.2, b": ping\n", 0.2, b"data: a\n\n"])]
+            "r", [RawResponse(body=[b": ping\n", 0.3, b": ping\n", 0.3, b": ping\n", 0.3, b"data: a\n\n"])]
         )
         final, rec = await run_stream(url, heartbeat_timeout=0.5, max_retries=0)
     assert [e.data for e in rec.events] == ["a"]

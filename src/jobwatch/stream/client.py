@@ -44,10 +44,16 @@ __all__ = ["JobStream", "make_client"]
 
 log = logging.getLogger("jobwatch.stream")
 
+HEARTBEAT_REPORT = 0.2
+"""Bytes arriving back to back are reported as a heartbeat at most this often (seconds); ages show seconds."""
+
 BUSY_SLICE = 0.005
 """A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
 
 log = logging.getLogger("jobwatch.stream")
+
+HEARTBEAT_REPORT = 0.2
+"""Bytes arriving back to back are reported as a heartbeat at most this often (seconds); ages show seconds."""
 
 BUSY_SLICE = 0.005
 """A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
@@ -264,10 +270,13 @@ class JobStream:
         seen = delivery.replays.checker() if resumed_from is not None else None
         replaying = seen is not None
         loop_time = asyncio.get_running_loop().time
-        yielded = loop_time()
+        yielded = beat = loop_time()
+        observer.on_heartbeat(name, clock())
         async for chunk in response.aiter_bytes():
             now = watchdog.feed()
-            observer.on_heartbeat(name, clock())
+            if now - beat >= HEARTBEAT_REPORT:
+                beat = now
+                observer.on_heartbeat(name, clock())
             events = parser.feed(chunk)
             if parser.retry is not None and parser.retry != self._attempts.retry_ms:
                 self._attempts.retry_ms = parser.retry

@@ -23,4 +23,5 @@ class StreamObserver:
         """State or a counter changed (connect, open, error, delay chosen, final state)."""
 
     def on_heartbeat(self, job: str, at: float) -> None:
-        """Bytes (events or `: ping` comments) arrived at clock time `at`."""
+        """Bytes (events or `: ping` comments) arrived at clock time `at`: on every connection's first
+        response bytes, then at most five times a second while bytes keep coming."""
