@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import random
 
 from jobwatch.demo import DemoServer, Fault, JobScript, RawResponse
@@ -108,6 +109,15 @@ async def test_content_type_parameters_are_accepted() -> None:
         url = server.add_raw("r", [RawResponse(headers=headers, body=[b"data: \xc3\xa9\n\n"])])
         _, rec = await run_stream(url, max_retries=0)
     assert [e.data for e in rec.events] == ["é"]
+
+
+async def test_compressed_stream_is_decoded() -> None:
+    body = gzip.compress(b"id: 1\ndata: zipped\n\n")
+    headers = (("Content-Type", "text/event-stream"), ("Content-Encoding", "gzip"))
+    async with DemoServer() as server:
+        url = server.add_raw("r", [RawResponse(headers=headers, body=[body[:10], body[10:]])])
+        _, rec = await run_stream(url, max_retries=0)
+    assert [e.data for e in rec.events] == ["zipped"]
 
 
 async def test_heartbeat_timeout_drops_and_resumes() -> None:

@@ -272,7 +272,10 @@ class JobStream:
         loop_time = asyncio.get_running_loop().time
         yielded = beat = loop_time()
         observer.on_heartbeat(name, clock())
-        async for chunk in response.aiter_bytes():
+        # Undecoded bytes when nothing needs decoding (skips httpx's decoder and chunker on every read).
+        encoded = response.headers.get("content-encoding", "identity").strip().lower() != "identity"
+        chunks = response.aiter_bytes() if encoded else response.aiter_raw()
+        async for chunk in chunks:
             now = watchdog.feed()
             if now - beat >= HEARTBEAT_REPORT:
                 beat = now
