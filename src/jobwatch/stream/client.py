@@ -13,57 +13,26 @@ from dataclasses import replace
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
+from jobwatch.stream.connection import Connection
 from jobwatch.stream.delivery import Delivery, JobCompleted
-from jobwatch.stream.errors import (
-    FatalError,
-    HeartbeatTimeout,
-    ReconnectRequested,
-    RetryableError,
-    StreamEnded,
-    StreamError,
-)
+from jobwatch.stream.errors import FatalError, RetryableError, StreamEnded, StreamError
 from jobwatch.stream.events import StreamState, StreamStatus
-from jobwatch.stream.http import (
-    REDIRECT_STATUS,
-    NoContent,
-    check_response,
-    classify_transport_error,
-    headers_for_redirect,
-    make_client,
-    redirect_target,
-    request_headers,
-)
+from jobwatch.stream.http import classify_transport_error, make_client
 from jobwatch.stream.observer import StreamObserver
-from jobwatch.stream.parser import SSEParser
 from jobwatch.stream.policy import Attempts, Backoff, GiveUp
 from jobwatch.stream.poll import POLL_INTERVAL_MIN, SSE_RETRY_INTERVAL, can_poll, fetch_page
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.stream.watchdog import Watchdog
 
 __all__ = ["JobStream", "make_client"]
 
 log = logging.getLogger("jobwatch.stream")
-
-HEARTBEAT_REPORT = 0.2
-"""Bytes arriving back to back are reported as a heartbeat at most this often (seconds); ages show seconds."""
-
-BUSY_SLICE = 0.005
-"""A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
-
-log = logging.getLogger("jobwatch.stream")
-
-HEARTBEAT_REPORT = 0.2
-"""Bytes arriving back to back are reported as a heartbeat at most this often (seconds); ages show seconds."""
-
-BUSY_SLICE = 0.005
-"""A stream reading back-to-back yields the event loop to the others at least this often (seconds)."""
 
 
 class JobStream:
     """Keeps one job's SSE stream alive until it completes, fails, gives up or is cancelled.
 
     Everything it does reaches `observer`: events (de-duplicated across resumes), status snapshots on every
-    state or counter change, and a heartbeat per received chunk. Cancel the task running `run()` to stop.
+    state or counter change, and heartbeats while bytes arrive. Cancel the task running `run()` to stop.
     """
 
     def __init__(
@@ -95,7 +64,7 @@ class JobStream:
         )
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()
-        self._watchdog: Watchdog | None = None
+        self._connection: Connection | None = None
 
     @property
     def last_event_id(self) -> str:
@@ -108,8 +77,8 @@ class JobStream:
 
     def reconnect_now(self) -> None:
         """Drop the current connection, or cut the current wait short, and connect again at once."""
-        if self._watchdog is not None:
-            self._watchdog.expire_now()
+        if self._connection is not None:
+            self._connection.drop_now()
         self._wake.set()
 
     async def run(self) -> StreamStatus:
@@ -195,16 +164,20 @@ class JobStream:
         else:
             self._report(StreamState.CONNECTING, delay=None)
         self._connections += 1
-        delivered = [False]
+        connection = self._connection = Connection(
+            self.spec, self._client, self._delivery, self._observer, self, self._clock
+        )
         try:
-            await self._exchange(delivered)
+            await connection.run()
         except StreamError as exc:
-            self._ended(exc, delivered[0])
+            self._ended(exc, connection.delivered)
             raise
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = classify_transport_error(exc)
-            self._ended(error, delivered[0])
+            self._ended(error, connection.delivered)
             raise error from None
+        finally:
+            self._connection = None
 
     def _ended(self, error: StreamError, delivered: bool) -> None:
         error.delivered = delivered
@@ -212,98 +185,6 @@ class JobStream:
             self._attempts.record(error)
         kind = "retryable" if error.retryable else "fatal"
         self._log("connection ended (%s, events delivered: %s): %s", kind, delivered, error)
-
-    async def _exchange(self, delivered: list[bool]) -> None:
-        spec = self.spec
-        url = httpx.URL(spec.url)
-        headers = request_headers(spec.headers, self.last_event_id)
-        resumed_from = self.last_event_id or None
-        self._log("GET %s (Last-Event-ID %r)", url, self.last_event_id)
-        watchdog: Watchdog | None = None
-        try:
-            async with asyncio.timeout(None) as scope:
-                watchdog = self._watchdog = Watchdog(spec.heartbeat_timeout, scope)
-                for _ in range(spec.max_redirects + 1):
-                    async with self._client.stream("GET", url, headers=headers) as response:
-                        if response.status_code in REDIRECT_STATUS:
-                            target = redirect_target(response)
-                            self._log("HTTP %d redirect to %s", response.status_code, target)
-                            headers = headers_for_redirect(headers, url, target)
-                            url = target
-                            continue
-                        self._log(
-                            "HTTP %d, Content-Type %r",
-                            response.status_code,
-                            response.headers.get("content-type"),
-                        )
-                        check_response(response)
-                        self._report(StreamState.OPEN, status_code=200, delay=None)
-                        await self._read(response, watchdog, delivered, resumed_from)
-                        raise StreamEnded("server closed the stream")
-                raise FatalError(f"more than {spec.max_redirects} redirects")
-        except TimeoutError:
-            if watchdog is not None and watchdog.manual:
-                raise ReconnectRequested("reconnect requested") from None
-            if watchdog is not None and watchdog.expired:
-                raise HeartbeatTimeout(
-                    f"no data for {spec.heartbeat_timeout:g}s (heartbeat timeout)"
-                ) from None
-            raise
-        except NoContent:
-            raise JobCompleted("server answered 204 No Content") from None
-        finally:
-            if watchdog is not None:
-                watchdog.cancel()
-            self._watchdog = None
-
-    async def _read(
-        self,
-        response: httpx.Response,
-        watchdog: Watchdog,
-        delivered: list[bool],
-        resumed_from: str | None,
-    ) -> None:
-        parser = SSEParser(self.last_event_id, max_line_bytes=self.spec.max_line_bytes)
-        observer, name, clock = self._observer, self.spec.name, self._clock
-        delivery = self._delivery
-        # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
-        seen = delivery.replays.checker() if resumed_from is not None else None
-        replaying = seen is not None
-        loop_time = asyncio.get_running_loop().time
-        yielded = beat = loop_time()
-        observer.on_heartbeat(name, clock())
-        # Undecoded bytes when nothing needs decoding (skips httpx's decoder and chunker on every read).
-        encoded = response.headers.get("content-encoding", "identity").strip().lower() != "identity"
-        chunks = response.aiter_bytes() if encoded else response.aiter_raw()
-        async for chunk in chunks:
-            now = watchdog.feed()
-            if now - beat >= HEARTBEAT_REPORT:
-                beat = now
-                observer.on_heartbeat(name, clock())
-            events = parser.feed(chunk)
-            if parser.retry is not None and parser.retry != self._attempts.retry_ms:
-                self._attempts.retry_ms = parser.retry
-                self._report(retry_ms=parser.retry)
-            if events:
-                if replaying:
-                    replaying = delivery.replays.drop_replayed(events, seen)  # type: ignore[arg-type]
-                if events:
-                    if not delivered[0]:
-                        delivered[0] = True
-                        self._attempts.failed = 0
-                        self._report(attempt=0, last_error=None)
-                    delivery.deliver(events)
-            if parser.last_event_id != delivery.last_event_id and not replaying:
-                # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
-                # events never move the cursor (back).
-                delivery.last_event_id = parser.last_event_id
-                self._report()
-            # Buffered bytes are read without suspending, so a flooding stream could hold the event loop
-            # (and every other stream and the UI) for long; give it up at least every slice.
-            if now - yielded > BUSY_SLICE:
-                await asyncio.sleep(0)
-                yielded = loop_time()
-        parser.close()
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -324,6 +205,29 @@ class JobStream:
             delay=delay,
             status_code=getattr(error, "status_code", None),
         )
+
+    # -- what a Connection reports (ConnectionOwner) ---------------------------------------------------
+
+    @property
+    def retry_ms(self) -> int:
+        return self._attempts.retry_ms
+
+    def opened(self) -> None:
+        self._report(StreamState.OPEN, status_code=200, delay=None)
+
+    def retry_changed(self, ms: int) -> None:
+        self._attempts.retry_ms = ms
+        self._report(retry_ms=ms)
+
+    def first_event(self) -> None:
+        self._attempts.failed = 0
+        self._report(attempt=0, last_error=None)
+
+    def cursor_moved(self) -> None:
+        self._report()
+
+    def log(self, message: str, *args: object) -> None:
+        self._log(message, *args)
 
     def _log(self, message: str, *args: object) -> None:
         """Debug log line naming the job; every argument is redacted (they may hold URLs or server text)."""
