@@ -38,6 +38,16 @@ def test_failed_attempts_use_full_jitter_within_a_doubling_window() -> None:
         assert min(delays) < window * 0.1
 
 
+def test_failed_attempts_back_off_even_after_retry_zero() -> None:
+    attempts = Attempts(retry_ms=0, failed=4)
+    delays = [Backoff(attempts, 30, random.Random(seed)).delay(failed()) for seed in range(200)]
+    assert max(delays) > 0.4  # the window is 0.1 s doubled three times, not zero
+
+
+def test_retry_zero_still_reconnects_at_once_after_a_good_connection() -> None:
+    assert Backoff(Attempts(retry_ms=0), 30, random.Random(0)).delay(good()) == 0
+
+
 def test_backoff_is_capped_at_max_backoff() -> None:
     attempts = Attempts(retry_ms=3000, failed=30)
     backoff = Backoff(attempts, 5, random.Random(1))

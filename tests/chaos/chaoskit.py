@@ -194,8 +194,19 @@ async def run_targets(
             ]
             started = during(observer) if during is not None else None
             side = asyncio.ensure_future(started) if inspect.isawaitable(started) else None
+            runs = asyncio.gather(*(stream.run() for stream in streams))
             try:
-                finals = await asyncio.gather(*(stream.run() for stream in streams))
+                if side is None:
+                    finals = await runs
+                else:
+                    # A scenario step that fails (e.g. a restart that cannot listen again) must fail the
+                    # test at once, not leave the streams retrying forever.
+                    await asyncio.wait({runs, side}, return_when=asyncio.FIRST_COMPLETED)
+                    if side.done() and not side.cancelled() and side.exception() is not None:
+                        runs.cancel()
+                        await asyncio.gather(runs, return_exceptions=True)
+                        raise side.exception()  # type: ignore[misc]
+                    finals = await runs
             finally:
                 if side is not None:
                     side.cancel()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import time
@@ -24,6 +25,10 @@ from jobwatch.demo.sse import YIELD_EVERY, serve_events
 
 log = logging.getLogger(__name__)
 POLL_LIMIT = 100
+
+
+RESTART_TRIES = 60
+"""How often `restart` tries to listen on its port again (every 50 ms) before giving up."""
 
 
 class DemoServer:
@@ -89,6 +94,16 @@ class DemoServer:
         self._server = None
         if down > 0:
             await asyncio.sleep(down)
+        for _ in range(RESTART_TRIES - 1):
+            try:
+                await self.start()
+                return
+            except OSError as exc:
+                # The freed port can be taken for a moment as the local port of an outgoing connection
+                # (ours among them: clients reconnecting while we were down). Try again shortly.
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                await asyncio.sleep(0.05)
         await self.start()
 
     async def __aenter__(self) -> DemoServer:

@@ -21,6 +21,10 @@ from jobwatch.stream.errors import ReconnectRequested, StreamError
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+MIN_BACKOFF_BASE = 0.1
+"""Failed attempts back off from at least 100 ms, even after `retry: 0`: a server that is down must not
+turn a stream into a hot loop of refused connections."""
+
 RETRY_AFTER_CEILING = 600.0
 """A server's Retry-After wins over our backoff, but never beyond 10 minutes."""
 
@@ -79,6 +83,7 @@ class Backoff(wait_base):
             chosen = base
             self.reason = f"server retry time {self.attempts.retry_ms} ms after a good connection"
         else:
+            base = max(base, MIN_BACKOFF_BASE)
             window = wait_exponential(multiplier=base, max=self.max_backoff, exp_base=2)
             high = window(cast("RetryCallState", SimpleNamespace(attempt_number=self.attempts.failed)))
             chosen = self.rng.uniform(0, high)
