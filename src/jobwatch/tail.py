@@ -11,20 +11,13 @@ from json.encoder import encode_basestring_ascii as _quote
 from typing import IO
 
 from jobwatch.stream.client import JobStream, make_client
+from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-
-
-class CursorSink:
-    """What tail needs of a cursor store: remember the last event ID of a source URL."""
-
-    def set(self, url: str, last_event_id: str) -> None: ...
-    def maybe_flush(self) -> None: ...
-    def flush(self) -> None: ...
 
 
 class _Output:
@@ -116,7 +109,7 @@ class TailPrinter(StreamObserver):
         fmt: str,
         out: _Output,
         err: IO[str],
-        cursors: CursorSink,
+        cursors: CursorStore,
         wallclock: Callable[[], datetime] = datetime.now,
     ) -> None:
         self._urls = {spec.name: spec.url for spec in specs}
@@ -160,7 +153,7 @@ async def run_tail(
     specs: Sequence[StreamSpec],
     *,
     fmt: str = "text",
-    cursors: CursorSink,
+    cursors: CursorStore,
     redactor: Callable[[str], str] = str,
     verify: bool | str = True,
     stdout: IO[bytes] | None = None,
@@ -204,7 +197,7 @@ async def run_tail(
     return EXIT_FAILED if any(state in failed for state in printer.final.values()) else EXIT_OK
 
 
-async def _flush_cursors_periodically(cursors: CursorSink, every: float = 1.0) -> None:
+async def _flush_cursors_periodically(cursors: CursorStore, every: float = 1.0) -> None:
     while True:
         await asyncio.sleep(every)
         cursors.maybe_flush()

@@ -103,10 +103,10 @@ class JobStream:
                 self._report(StreamState.GAVE_UP, last_error=error)
         except asyncio.CancelledError:
             self._report(StreamState.STOPPED)
-            self._log("stopped")
+            self.log("stopped")
             raise
         status = self._status
-        self._log("%s: %s", status.state.value, status.last_error or status.detail or "")
+        self.log("%s: %s", status.state.value, status.last_error or status.detail or "")
         return status
 
     async def _run_sse(self) -> None:
@@ -125,7 +125,7 @@ class JobStream:
     async def _poll(self, refused: FatalError) -> None:
         """Serve the job from its poll_url with the same cursor and counters; return to retry SSE later."""
         assert self.spec.poll_url is not None
-        self._log("SSE refused (%s): polling %s", refused, self.spec.poll_url)
+        self.log("SSE refused (%s): polling %s", refused, self.spec.poll_url)
         cause = self._redact(f"SSE unavailable ({refused}); polling")
         self._report(StreamState.POLLING, last_error=cause, delay=None)
         interval = max(POLL_INTERVAL_MIN, self._attempts.retry_ms / 1000)
@@ -155,7 +155,7 @@ class JobStream:
                 self._report(StreamState.POLLING, attempt=0, last_error=cause)
                 self._delivery.deliver(events)
             await self._wait(interval)
-        self._log("polled for %ss: trying SSE again", SSE_RETRY_INTERVAL)
+        self.log("polled for %ss: trying SSE again", SSE_RETRY_INTERVAL)
 
     async def _connect_once(self) -> None:
         if self._connections:
@@ -184,7 +184,7 @@ class JobStream:
         if error.retryable:
             self._attempts.record(error)
         kind = "retryable" if error.retryable else "fatal"
-        self._log("connection ended (%s, events delivered: %s): %s", kind, delivered, error)
+        self.log("connection ended (%s, events delivered: %s): %s", kind, delivered, error)
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -198,7 +198,7 @@ class JobStream:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
-        self._log("reconnecting in %.3fs: %s", delay, self._backoff.reason)
+        self.log("reconnecting in %.3fs: %s", delay, self._backoff.reason)
         self._report(
             StreamState.RECONNECTING,
             last_error=self._redact(str(error)) if error is not None else None,
@@ -227,9 +227,6 @@ class JobStream:
         self._report()
 
     def log(self, message: str, *args: object) -> None:
-        self._log(message, *args)
-
-    def _log(self, message: str, *args: object) -> None:
         """Debug log line naming the job; every argument is redacted (they may hold URLs or server text)."""
         if log.isEnabledFor(logging.DEBUG):
             shown = [a if isinstance(a, int | float) else self._redact(str(a)) for a in args]

@@ -91,7 +91,7 @@ class SSEParser:
             self._skip_lf = text[-1] == "\r"
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "\n" not in text:
-            self._hold(text)
+            self._pending.append(text)
             return []
         lines = text.split("\n")
         tail = lines.pop()
@@ -134,7 +134,7 @@ class SSEParser:
         self._data, self._data_len = data, data_len
         self._type, self._id_buffer, self._own_id = event_type, id_buffer, own_id
         if tail:
-            self._hold(tail)
+            self._pending.append(tail)
         return events
 
     def close(self) -> None:
@@ -164,6 +164,3 @@ class SSEParser:
             length = max(self._line_bytes + first, len(chunk) - 1 - last_break)
         if length > self._max:
             raise LineTooLong(f"line longer than {self._max} bytes")
-
-    def _hold(self, text: str) -> None:
-        self._pending.append(text)
