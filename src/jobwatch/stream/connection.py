@@ -12,6 +12,7 @@ from typing import NoReturn, Protocol
 
 import httpx
 
+from jobwatch.stream.bursts import BurstReader
 from jobwatch.stream.delivery import Delivery, JobCompleted
 from jobwatch.stream.errors import FatalError, HeartbeatTimeout, ReconnectRequested, StreamEnded
 from jobwatch.stream.http import (
@@ -127,30 +128,31 @@ class Connection:
         observer.on_heartbeat(name, clock())
         # Undecoded bytes when nothing needs decoding (skips httpx's decoder and chunker on every read).
         encoded = response.headers.get("content-encoding", "identity").strip().lower() != "identity"
-        async for chunk in response.aiter_bytes() if encoded else response.aiter_raw():
-            now = watchdog.feed()
-            if now - beat >= HEARTBEAT_REPORT:
-                beat = now
-                observer.on_heartbeat(name, clock())
-            events = parser.feed(chunk)
-            if parser.retry is not None and parser.retry != owner.retry_ms:
-                owner.retry_changed(parser.retry)
-            if events:
-                if replaying:
-                    replaying = delivery.replays.drop_replayed(events, seen)  # type: ignore[arg-type]
+        async with BurstReader(response.aiter_bytes() if encoded else response.aiter_raw()) as reader:
+            while pieces := await reader.burst():
+                now = watchdog.feed()
+                if now - beat >= HEARTBEAT_REPORT:
+                    beat = now
+                    observer.on_heartbeat(name, clock())
+                events = parser.feed(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                if parser.retry is not None and parser.retry != owner.retry_ms:
+                    owner.retry_changed(parser.retry)
                 if events:
-                    if not self.delivered:
-                        self.delivered = True
-                        owner.first_event()
-                    delivery.deliver(events)
-            if parser.last_event_id != delivery.last_event_id and not replaying:
-                # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
-                # events never move the cursor (back).
-                delivery.last_event_id = parser.last_event_id
-                owner.cursor_moved()
-            # Buffered bytes are read without suspending, so a flooding stream could hold the event loop
-            # (and every other stream and the UI) for long; give it up at least every slice.
-            if now - yielded > BUSY_SLICE:
-                await asyncio.sleep(0)
-                yielded = loop_time()
+                    if replaying:
+                        replaying = delivery.replays.drop_replayed(events, seen)  # type: ignore[arg-type]
+                    if events:
+                        if not self.delivered:
+                            self.delivered = True
+                            owner.first_event()
+                        delivery.deliver(events)
+                if parser.last_event_id != delivery.last_event_id and not replaying:
+                    # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
+                    # events never move the cursor (back).
+                    delivery.last_event_id = parser.last_event_id
+                    owner.cursor_moved()
+                # A burst is parsed without suspending, so a flooding stream could hold the event loop (and
+                # every other stream and the UI) for long; give it up at least every slice.
+                if now - yielded > BUSY_SLICE:
+                    await asyncio.sleep(0)
+                    yielded = loop_time()
         parser.close()
