@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from json.encoder import encode_basestring_ascii as _quote
 from typing import IO
 
+from jobwatch.clocktext import clock_time
 from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
@@ -59,9 +60,8 @@ class _Output:
             self.broken = True
 
 
-def text_line(job: str, event: SSEvent, now: datetime) -> str:
+def text_line(job: str, event: SSEvent, stamp: str) -> str:
     """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped."""
-    stamp = now.strftime("%H:%M:%S.") + f"{now.microsecond // 1000:03d}"
     return f"{stamp}  {sanitize(job)}  {sanitize(event.type)}  {sanitize(event.data)}\n"
 
 
@@ -110,7 +110,7 @@ class TailPrinter(StreamObserver):
         out: _Output,
         err: IO[str],
         cursors: CursorStore,
-        wallclock: Callable[[], datetime] = datetime.now,
+        wallclock: Callable[[], float] = time.time,
     ) -> None:
         self._urls = {spec.name: spec.url for spec in specs}
         self._out = out
@@ -130,8 +130,8 @@ class TailPrinter(StreamObserver):
             else:
                 self._out.add("".join([_jsonl(quoted, event) for event in events]))
         else:
-            now = self._wallclock()
-            self._out.add("".join([text_line(job, event, now) for event in events]))
+            stamp = clock_time(self._wallclock())
+            self._out.add("".join([text_line(job, event, stamp) for event in events]))
         self._cursors.set(self._urls[job], events[-1].last_event_id)
 
     def on_status(self, job: str, status: StreamStatus) -> None:

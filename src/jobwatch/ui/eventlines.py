@@ -15,9 +15,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
-from jobwatch.ui.format import clock_time
 from jobwatch.ui.lines import content_strip
 
 

@@ -6,7 +6,6 @@ only ever receive plain, inert text.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -205,6 +204,3 @@ def panel_event_line(record: EventRecord) -> str:
     return sanitize(f"{record.type:<8} {record.data}", PANEL_LINE_MAX)
 
 
-def clock_time(wall: float) -> str:
-    """HH:MM:SS.mmm in local time, as `jobwatch tail` prints it."""
-    return time.strftime("%H:%M:%S", time.localtime(wall)) + f".{int(wall * 1000) % 1000:03d}"
