@@ -8,7 +8,7 @@ work; a reader task collecting them lets the connection parse and deliver a whol
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable
 from types import TracebackType
 
 
@@ -20,7 +20,7 @@ class BurstReader:
     A read error is raised by `burst()` after the pieces that arrived before it.
     """
 
-    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+    def __init__(self, chunks: AsyncIterable[bytes]) -> None:
         self._chunks = chunks
         self._pieces: list[bytes] = []
         self._waiter: asyncio.Future[None] | None = None

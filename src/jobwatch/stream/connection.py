@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Callable
 from typing import NoReturn, Protocol
 
 import httpx
@@ -126,9 +126,13 @@ class Connection:
         loop_time = asyncio.get_running_loop().time
         yielded = beat = loop_time()
         observer.on_heartbeat(name, clock())
-        # Undecoded bytes when nothing needs decoding (skips httpx's decoder and chunker on every read).
-        encoded = response.headers.get("content-encoding", "identity").strip().lower() != "identity"
-        async with BurstReader(response.aiter_bytes() if encoded else response.aiter_raw()) as reader:
+        # Nothing to decode: read the transport's own byte stream (what a transport returns, the bytes of
+        # aiter_raw()) and skip aiter_raw()'s decoder, chunker and bookkeeping on every piece.
+        identity = response.headers.get("content-encoding", "identity").strip().lower() == "identity"
+        body = response.stream
+        if not (identity and isinstance(body, AsyncIterable)):
+            body = response.aiter_bytes()
+        async with BurstReader(body) as reader:
             while pieces := await reader.burst():
                 now = watchdog.feed()
                 if now - beat >= HEARTBEAT_REPORT:
