@@ -273,6 +273,34 @@ async def test_events_without_an_id_are_never_dropped_as_replays() -> None:
     assert [e.data for e in rec.events] == ["a", "no id", "a again"]
 
 
+def _events(ids: range, data: str) -> bytes:
+    return b"".join(f"id: {i}\ndata: {data} {i}\n\n".encode() for i in ids)
+
+
+async def test_a_server_starting_over_after_a_resume_delivers_nothing_twice() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[_events(range(1, 3001), "step")], end="abort"),
+            RawResponse(body=[_events(range(1, 3003), "step")]),
+            RawResponse(status=204),
+        ])  # fmt: skip
+        _, rec = await run_stream(url)
+    assert numbered(rec) == list(range(1, 3003))
+
+
+async def test_a_new_run_reusing_the_ids_after_a_resume_is_delivered_in_full() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[_events(range(1, 3001), "monday")], end="abort"),
+            RawResponse(body=[_events(range(1, 2001), "tuesday")]),
+            RawResponse(status=204),
+        ])  # fmt: skip
+        _, rec = await run_stream(url)
+    assert [e.data for e in rec.events] == [f"monday {i}" for i in range(1, 3001)] + [
+        f"tuesday {i}" for i in range(1, 2001)
+    ]
+
+
 async def test_connection_refused_is_retried_then_given_up() -> None:
     final, _ = await run_stream("http://127.0.0.1:9/", max_retries=1, sleep=FakeSleep())
     assert final.state is StreamState.GAVE_UP

@@ -3,86 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 
 from jobwatch.stream.errors import FatalError
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.observer import StreamObserver
+from jobwatch.stream.replay import ReplayGuard
 
-REPLAY_WINDOW = 1024
-"""How many recently delivered event ids a resumed connection is checked against for replays."""
-
-_own_id = attrgetter("own_id")
 _type = attrgetter("type")
-
-
-class ReplayGuard:
-    """Recognises events a server sends again after a resume (inclusive or sloppy resumes).
-
-    Two rules, both limited to what this process delivered: an id among the last REPLAY_WINDOW ids; and,
-    while the ids opening and ending every batch have been canonical decimal integers, each higher than
-    the one before, any id at or below the highest one delivered (a server that ignores Last-Event-ID and
-    starts over). Events without an id of their own are never taken for replays.
-    """
-
-    def __init__(self, cursor: str) -> None:
-        self._recent: deque[str | None] = deque([cursor] if cursor else [], maxlen=REPLAY_WINDOW)
-        self._numeric = True
-        self._high = -1
-
-    def remember(self, events: list[SSEvent]) -> None:
-        self._recent.extend(map(_own_id, events))  # C-level: no per-event Python code on the hot path
-        if not self._numeric:
-            return
-        first, last = events[0].own_id, events[-1].own_id
-        if len(events) > 1 and first is not None and not self._rises_to(first):
-            return
-        if last is not None:
-            self._rises_to(last)
-
-    def _rises_to(self, own_id: str) -> bool:
-        """Take `own_id` as the new highest id if it is a canonical integer above it; else stop the rule."""
-        if own_id.isdigit() and own_id.isascii() and (own_id[0] != "0" or len(own_id) == 1):
-            number = int(own_id)
-            if number > self._high:
-                self._high = number
-                return True
-        self._numeric, self._high = False, -1
-        return False
-
-    def checker(self) -> Callable[[str], bool]:
-        """A membership test for one resumed connection (built once per resume, not per event)."""
-        ids = {i for i in self._recent if i is not None}
-        high = self._high if self._numeric else -1
-
-        def seen(own_id: str) -> bool:
-            if own_id in ids:
-                return True
-            number = _number(own_id)
-            return number is not None and number <= high
-
-        return seen
-
-    @staticmethod
-    def drop_replayed(events: list[SSEvent], seen: Callable[[str], bool]) -> bool:
-        """Remove leading already-delivered events; False once a new event shows the replay is over."""
-        for index, event in enumerate(events):
-            if event.own_id is None or not seen(event.own_id):
-                del events[:index]
-                return False
-        events.clear()
-        return True
-
-
-def _number(own_id: str | None) -> int | None:
-    """The id as an integer when it is written canonically ("17", not "017", "+17" or "1_7")."""
-    if own_id is None or not (own_id.isascii() and own_id.isdigit()):
-        return None
-    if len(own_id) > 1 and own_id[0] == "0":
-        return None
-    return int(own_id)
 
 
 class JobCompleted(Exception):
