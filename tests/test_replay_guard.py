@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jobwatch.stream.events import SSEvent
-from jobwatch.stream.replay import REPLAY_WINDOW, ReplayGuard
+from jobwatch.stream.replay import FIRST_EVENTS, REPLAY_WINDOW, ReplayGuard
 
 
 def ev(own_id: str | None, data: str = "x") -> SSEvent:
@@ -41,11 +41,17 @@ def test_the_saved_cursor_counts_as_delivered_whatever_its_data() -> None:
     assert ReplayGuard("41").checker()(ev("41", "content this process never saw"))
 
 
+def test_once_events_were_delivered_the_saved_cursor_is_matched_by_content_like_any_other() -> None:
+    guard = ReplayGuard("41")
+    guard.remember([ev("42")])
+    assert not guard.checker()(ev("41", "content this process never saw"))
+
+
 def test_ids_between_the_first_and_the_latest_window_are_forgotten_unless_numeric() -> None:
     guard = ReplayGuard("")
     guard.remember(batch(*(f"k{i}" for i in range(3 * REPLAY_WINDOW))))
     seen = guard.checker()
-    assert seen(ev("k0")) and not seen(ev(f"k{REPLAY_WINDOW + 5}")) and seen(ev(f"k{3 * REPLAY_WINDOW - 1}"))
+    assert seen(ev("k0")) and not seen(ev(f"k{FIRST_EVENTS + 5}")) and seen(ev(f"k{3 * REPLAY_WINDOW - 1}"))
 
 
 def test_a_server_starting_over_with_the_same_events_replays_everything_below_the_highest_id() -> None:
@@ -77,7 +83,7 @@ def test_numeric_rule_stops_once_ids_do_not_rise() -> None:
     guard.remember(batch("5"))
     seen = guard.checker()
     assert seen(ev("1"))  # still one of the first events delivered
-    assert not seen(ev(str(REPLAY_WINDOW + 5)))  # neither first nor latest, and the ids stopped rising
+    assert not seen(ev(str(FIRST_EVENTS + 5)))  # neither first nor latest, and the ids stopped rising
 
 
 def test_single_event_batches_keep_the_numeric_rule() -> None:
@@ -85,7 +91,7 @@ def test_single_event_batches_keep_the_numeric_rule() -> None:
     for event in numbered(1, 3 * REPLAY_WINDOW):
         guard.remember([event])
     seen = guard.checker()
-    assert seen(ev("1")) and seen(ev(str(REPLAY_WINDOW + 5)))
+    assert seen(ev("1")) and seen(ev(str(FIRST_EVENTS + 5)))
 
 
 def test_non_canonical_numbers_are_not_numeric() -> None:

@@ -4,46 +4,44 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from operator import attrgetter
 
 from jobwatch.stream.events import SSEvent
 
 REPLAY_WINDOW = 1024
-"""How many of a stream's first and of its latest delivered events a resume is checked against."""
+"""How many of the latest delivered events a resumed connection is checked against."""
 
-_own_id = attrgetter("own_id")
-_MISSING = object()
+FIRST_EVENTS = 64
+"""How many of a stream's first delivered events are kept to recognise a server that starts over."""
 
 
 class ReplayGuard:
     """Remembers what this process delivered so a resumed connection can drop what the server sends again.
 
-    A replay is an event with the id and the content (type and data) of one among the stream's first or
-    latest REPLAY_WINDOW delivered, or the event of the cursor the stream started from. Same id with other
-    content is a new event (a new run of the job reusing its ids) and ends the replay: a duplicate is better
-    than a loss. Servers that ignore Last-Event-ID and start over go back further than the window: once an
-    event of the connection has matched by content, and while the ids delivered have been canonical decimal
-    integers, each higher than the one before, any id at or below the highest delivered is a replay too.
-    Events without an id of their own are never taken for replays.
+    A replay is an event equal (id, type and data) to one of the stream's first FIRST_EVENTS or latest
+    REPLAY_WINDOW delivered, or, before anything was delivered, the event of the saved cursor (by id alone:
+    its content is unknown). The same id with other content is a new event (a new run of the job reusing its
+    ids): a duplicate is better than a loss. A server that ignores Last-Event-ID and starts over goes back
+    further than the window: once an event of the connection has matched, and while the delivered ids have
+    been canonical decimal integers, each higher than the one before, any id at or below the highest
+    delivered is a replay too. Events without an id of their own are never taken for replays.
     """
 
     def __init__(self, cursor: str) -> None:
-        self._recent: deque[tuple[str | None, int]] = deque(maxlen=REPLAY_WINDOW)
-        # The saved cursor's event was delivered before this process started: its content is unknown (None).
-        self._first: dict[str, int | None] = {cursor: None} if cursor else {}
-        self._first_left = REPLAY_WINDOW
+        self._cursor = cursor or None
+        self._recent: deque[int] = deque(maxlen=REPLAY_WINDOW)
+        self._first: set[int] = set()
+        self._first_left = FIRST_EVENTS
         self._numeric = True
         self._high = -1
 
     def remember(self, events: list[SSEvent]) -> None:
         """Record a delivered batch (C-level work per event: the hot path runs through here)."""
-        self._recent.extend(zip(map(_own_id, events), map(hash, events), strict=True))
+        self._cursor = None
+        self._recent.extend(map(hash, events))
         if self._first_left > 0:
             first = events[: self._first_left]
             self._first_left -= len(first)
-            for event in first:
-                if event.own_id is not None:
-                    self._first.setdefault(event.own_id, hash(event))
+            self._first.update(map(hash, first))
         if not self._numeric:
             return
         head, last = events[0].own_id, events[-1].own_id
@@ -63,19 +61,17 @@ class ReplayGuard:
 
     def checker(self) -> Callable[[SSEvent], bool]:
         """A replay test for one resumed connection (built once per resume, not per event)."""
-        known = dict(self._first)
-        known.update((own_id, mark) for own_id, mark in self._recent if own_id is not None)
-        high = self._high if self._numeric else -1
+        known = self._first.union(self._recent)
+        cursor, high = self._cursor, self._high if self._numeric else -1
         matched = False
 
         def seen(event: SSEvent) -> bool:
             nonlocal matched
-            mark = known.get(event.own_id, _MISSING)  # type: ignore[arg-type]
-            if mark is not _MISSING:
-                if mark is None:
-                    return True
-                matched = mark == hash(event)
-                return matched
+            if hash(event) in known:
+                matched = True
+                return True
+            if event.own_id == cursor:
+                return True
             number = _number(event.own_id) if matched else None
             return number is not None and number <= high
 
