@@ -74,6 +74,15 @@ async def test_no_content_204_stops_without_failing() -> None:
     assert final.detail == "server answered 204 No Content"
 
 
+async def test_a_204_after_failed_attempts_completes_with_no_attempt_pending_and_its_status() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [RawResponse(status=503), RawResponse(status=503), RawResponse(status=204)])
+        final, _ = await run_stream(url, sleep=FakeSleep())
+    assert final.state is StreamState.COMPLETED
+    assert (final.attempt, final.reconnects, final.last_error) == (0, 2, None)
+    assert final.status_code == 204
+
+
 async def test_401_is_fatal_with_a_clear_message() -> None:
     async with DemoServer([job(faults=[Fault.status(401, times=99)])]) as server:
         final, _ = await run_stream(server.job_url("j"))

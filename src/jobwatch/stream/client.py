@@ -92,7 +92,10 @@ class JobStream:
                         raise
                     await self._poll(exc)
         except JobCompleted as done:
-            self._report(StreamState.COMPLETED, last_error=None, detail=str(done))
+            # Over as the server meant it: nothing is being retried any more, whatever failed before.
+            self._attempts.failed = 0
+            codes = {"status_code": done.status_code} if done.status_code else {}
+            self._report(StreamState.COMPLETED, attempt=0, last_error=None, detail=str(done), **codes)
         except FatalError as exc:
             self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
         except RetryableError as exc:

@@ -110,7 +110,7 @@ class Connection:
                 ) from None
             raise
         except NoContent:
-            raise JobCompleted("server answered 204 No Content") from None
+            raise JobCompleted("server answered 204 No Content", status_code=204) from None
         finally:
             if watchdog is not None:
                 watchdog.cancel()

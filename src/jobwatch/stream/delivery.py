@@ -17,6 +17,10 @@ _type = attrgetter("type")
 class JobCompleted(Exception):
     """A completion event, a 204, or a clean end with max_retries=0: the job is over, not failed."""
 
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
 
 class Delivery:
     """Hands events to the observer in batches, keeps the cursor, and stops at completion or job errors.
