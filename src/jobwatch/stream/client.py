@@ -94,8 +94,8 @@ class JobStream:
         except JobCompleted as done:
             # Over as the server meant it: nothing is being retried any more, whatever failed before.
             self._attempts.failed = 0
-            codes = {"status_code": done.status_code} if done.status_code else {}
-            self._report(StreamState.COMPLETED, attempt=0, last_error=None, detail=str(done), **codes)
+            status_code = done.status_code or self._status.status_code
+            self._report(StreamState.COMPLETED, last_error=None, detail=str(done), status_code=status_code)
         except FatalError as exc:
             self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
         except RetryableError as exc:
@@ -224,7 +224,7 @@ class JobStream:
 
     def first_event(self) -> None:
         self._attempts.failed = 0
-        self._report(attempt=0, last_error=None)
+        self._report(last_error=None)
 
     def cursor_moved(self) -> None:
         self._report()
