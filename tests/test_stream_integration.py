@@ -336,3 +336,10 @@ async def test_twenty_streams_run_at_once_in_one_process() -> None:
         finals = await asyncio.wait_for(asyncio.gather(*(s.run() for s in streams)), 30)
     assert all(f.state is StreamState.COMPLETED for f in finals)
     assert all(numbered(r) == list(range(1, 42)) for r in recorders)
+
+
+async def test_a_job_the_state_file_records_as_completed_is_reported_completed_without_connecting() -> None:
+    final, recorder = await run_stream("http://127.0.0.1:9/never", completed=True, last_event_id="41")
+    assert final.state is StreamState.COMPLETED
+    assert final.detail == "completed earlier at id 41"
+    assert StreamState.CONNECTING not in recorder.states

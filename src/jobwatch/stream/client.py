@@ -84,6 +84,8 @@ class JobStream:
     async def run(self) -> StreamStatus:
         """Run until a final state; returns the final status. Cancellation reports STOPPED and re-raises."""
         try:
+            if self.spec.completed:
+                raise JobCompleted(f"completed earlier at id {self.last_event_id or '(none)'}")
             while True:
                 try:
                     await self._run_sse()

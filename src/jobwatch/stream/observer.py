@@ -25,3 +25,7 @@ class StreamObserver:
     def on_heartbeat(self, job: str, at: float) -> None:
         """Bytes (events or `: ping` comments) arrived at clock time `at`: on every connection's first
         response bytes, then at most five times a second while bytes keep coming."""
+
+    def on_notice(self, job: str, message: str) -> None:
+        """Something the user must read that is not a state change: an event skipped over the size bound,
+        a retryable `error` event of the job. `message` is one line, redacted, not yet escaped."""

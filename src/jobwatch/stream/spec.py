@@ -28,6 +28,10 @@ class StreamSpec:
     verify: bool | str = True
     """TLS verification: True, False (--insecure) or a CA bundle path."""
     poll_url: str | None = None
+    completed: bool = False
+    """The state file says this job completed at `last_event_id`: report it completed without connecting."""
+    forward_headers_to: tuple[str, ...] = ()
+    """Hosts (opt-in, per job) that may receive the user's headers after a redirect leaves the origin."""
 
     def secrets(self) -> tuple[str, ...]:
         """Header values, which must never appear in any output."""
