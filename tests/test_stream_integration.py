@@ -342,4 +342,18 @@ async def test_a_job_the_state_file_records_as_completed_is_reported_completed_w
     final, recorder = await run_stream("http://127.0.0.1:9/never", completed=True, last_event_id="41")
     assert final.state is StreamState.COMPLETED
     assert final.detail == "completed earlier at id 41"
+    assert final.job_done
     assert StreamState.CONNECTING not in recorder.states
+
+
+async def test_a_completion_event_marks_the_job_done_for_the_state_file() -> None:
+    async with DemoServer([job(count=2)]) as server:
+        final, _ = await run_stream(server.job_url("j"))
+    assert final.state is StreamState.COMPLETED and final.job_done
+
+
+async def test_a_stream_that_merely_ends_with_max_retries_0_is_not_marked_done() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [RawResponse(body=[b"id: 1\ndata: a\n\n"])])
+        final, _ = await run_stream(url, max_retries=0)
+    assert final.state is StreamState.COMPLETED and not final.job_done

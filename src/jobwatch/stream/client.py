@@ -97,7 +97,13 @@ class JobStream:
             # Over as the server meant it: nothing is being retried any more, whatever failed before.
             self._attempts.failed = 0
             status_code = done.status_code or self._status.status_code
-            self._report(StreamState.COMPLETED, last_error=None, detail=str(done), status_code=status_code)
+            self._report(
+                StreamState.COMPLETED,
+                last_error=None,
+                detail=str(done),
+                status_code=status_code,
+                job_done=True,
+            )
         except FatalError as exc:
             self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
         except RetryableError as exc:
@@ -230,6 +236,13 @@ class JobStream:
 
     def cursor_moved(self) -> None:
         self._report()
+
+    def notice(self, message: str) -> None:
+        """Tell the user something that is not a state change (shown as the last error, kept as it is)."""
+        text = self._redact(message)
+        self.log("notice: %s", text)
+        self._report(last_error=text)
+        self._observer.on_notice(self.spec.name, text)
 
     def log(self, message: str, *args: object) -> None:
         """Debug log line naming the job; every argument is redacted (they may hold URLs or server text)."""

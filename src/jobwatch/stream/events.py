@@ -65,3 +65,5 @@ class StreamStatus:
     """HTTP status of the latest response, if any."""
     detail: str | None = None
     """Why a final state was reached when it is not an error, e.g. "server answered 204 No Content"."""
+    job_done: bool = False
+    """The server ended the job for good (completion event, 204, or recorded so earlier): remember it."""
