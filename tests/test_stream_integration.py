@@ -8,7 +8,8 @@ import random
 
 from jobwatch.demo import DemoServer, Fault, JobScript, RawResponse
 from jobwatch.stream.client import JobStream, make_client
-from jobwatch.stream.events import StreamState
+from jobwatch.stream.events import SSEvent, StreamState
+from jobwatch.stream.replay import fingerprint
 from jobwatch.stream.spec import StreamSpec
 from streamkit import FakeSleep, Recorder, run_stream
 
@@ -266,9 +267,18 @@ async def test_events_replayed_after_a_resume_are_not_delivered_twice() -> None:
 
 async def test_resume_from_a_saved_cursor_skips_the_inclusive_repeat() -> None:
     async with DemoServer([job(faults=[Fault.inclusive_resume()])]) as server:
-        _, rec = await run_stream(server.job_url("j"), last_event_id="20")
-        assert server.requests[0].headers.get("last-event-id") == "20"
+        _, first_run = await run_stream(server.job_url("j"))
+        saved = fingerprint(first_run.events[19])
+        _, rec = await run_stream(server.job_url("j"), last_event_id="20", cursor_fingerprint=saved)
+        assert server.requests[-1].headers.get("last-event-id") == "20"
     assert numbered(rec) == list(range(21, 32))
+
+
+async def test_a_saved_cursor_id_with_content_never_delivered_is_delivered() -> None:
+    saved = fingerprint(SSEvent("log", "yesterday's event 20", "20", "20"))
+    async with DemoServer([job(faults=[Fault.inclusive_resume()])]) as server:
+        _, rec = await run_stream(server.job_url("j"), last_event_id="20", cursor_fingerprint=saved)
+    assert numbered(rec) == list(range(20, 32))
 
 
 async def test_events_without_an_id_are_never_dropped_as_replays() -> None:
@@ -357,3 +367,23 @@ async def test_a_stream_that_merely_ends_with_max_retries_0_is_not_marked_done()
         url = server.add_raw("r", [RawResponse(body=[b"id: 1\ndata: a\n\n"])])
         final, _ = await run_stream(url, max_retries=0)
     assert final.state is StreamState.COMPLETED and not final.job_done
+
+
+def per_connection_ids(connection: int, logs: int) -> RawResponse:
+    """Like NestJS: ids restart at 1 on every connection, the same snapshot first, then new log lines."""
+    body = b'id: 1\nevent: status\ndata: {"status": "running"}\n\n'
+    for index in range(logs):
+        body += f"id: {index + 2}\nevent: log\ndata: connection {connection} line {index}\n\n".encode()
+    return RawResponse(body=[body])
+
+
+async def test_per_connection_ids_after_a_repeated_snapshot_lose_no_new_event() -> None:
+    async with DemoServer() as server:
+        responses = [per_connection_ids(k, logs=3 + k) for k in range(5)]
+        url = server.add_raw("nest", [*responses, RawResponse(status=204)])
+        final, rec = await run_stream(url)
+    assert final.state is StreamState.COMPLETED
+    assert [e.data for e in rec.events if e.type == "log"] == [
+        f"connection {k} line {i}" for k in range(5) for i in range(3 + k)
+    ]
+    assert [e.type for e in rec.events].count("status") == 1

@@ -60,7 +60,8 @@ class JobStream:
             observer,
             spec.complete_events,
             spec.last_event_id,
-            job_error=lambda message: self._report(last_error=self._redact(message)),
+            job_error=self.notice,
+            cursor_fingerprint=spec.cursor_fingerprint,
         )
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()

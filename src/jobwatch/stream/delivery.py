@@ -35,6 +35,7 @@ class Delivery:
         complete_events: Sequence[str],
         last_event_id: str,
         job_error: Callable[[str], None],
+        cursor_fingerprint: str | None = None,
     ) -> None:
         self._name = name
         self._observer = observer
@@ -43,7 +44,7 @@ class Delivery:
         self._job_error = job_error
         self.last_event_id = last_event_id
         self.count = 0
-        self.replays = ReplayGuard(last_event_id)
+        self.replays = ReplayGuard(cursor_fingerprint)
 
     def deliver(self, events: list[SSEvent]) -> None:
         """Deliver in as few calls as possible; raise JobCompleted / FatalError at an event ending the job."""

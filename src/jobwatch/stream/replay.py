@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from collections import deque
 from collections.abc import Callable
 
@@ -11,69 +13,66 @@ REPLAY_WINDOW = 1024
 """How many of the latest delivered events a resumed connection is checked against."""
 
 FIRST_EVENTS = 64
-"""How many of a stream's first delivered events are kept to recognise a server that starts over."""
+"""How many of a stream's first delivered events can start a replay (a server that starts over)."""
+
+HISTORY = 65536
+"""How many of a stream's first events a replay that started over is followed through (4 bytes each)."""
+
+_LOW32 = 0xFFFFFFFF
 
 
 class ReplayGuard:
     """Remembers what this process delivered so a resumed connection can drop what the server sends again.
 
-    A replay is an event equal (id, type and data) to one of the stream's first FIRST_EVENTS or latest
-    REPLAY_WINDOW delivered, or, before anything was delivered, the event of the saved cursor (by id alone:
-    its content is unknown). The same id with other content is a new event (a new run of the job reusing its
-    ids): a duplicate is better than a loss. A server that ignores Last-Event-ID and starts over goes back
-    further than the window: once an event of the connection has matched, and while the delivered ids have
-    been canonical decimal integers, each higher than the one before, any id at or below the highest
-    delivered is a replay too. Events without an id of their own are never taken for replays.
+    A replay starts with an event equal in id, type and data to one of the stream's first FIRST_EVENTS or
+    latest REPLAY_WINDOW delivered events, or, before anything was delivered, to the saved cursor's event
+    (its fingerprint comes from the state file). It goes on while each event equals the one delivered after
+    the previous match (a server that starts over is followed through the first HISTORY events). Nothing
+    else is ever dropped: the same id with other content is a new event (servers that number per
+    connection reuse ids for new content), and events without an id of their own are never replays.
     """
 
-    def __init__(self, cursor: str) -> None:
-        self._cursor = cursor or None
+    def __init__(self, cursor_fingerprint: str | None = None) -> None:
+        self._cursor = cursor_fingerprint
         self._recent: deque[int] = deque(maxlen=REPLAY_WINDOW)
-        self._first: set[int] = set()
-        self._first_left = FIRST_EVENTS
-        self._numeric = True
-        self._high = -1
+        self._history = array("I")
+        self._count = 0
 
     def remember(self, events: list[SSEvent]) -> None:
         """Record a delivered batch (C-level work per event: the hot path runs through here)."""
         self._cursor = None
-        self._recent.extend(map(hash, events))
-        if self._first_left > 0:
-            first = events[: self._first_left]
-            self._first_left -= len(first)
-            self._first.update(map(hash, first))
-        if not self._numeric:
-            return
-        head, last = events[0].own_id, events[-1].own_id
-        if len(events) > 1 and head is not None and not self._rises_to(head):
-            return
-        if last is not None:
-            self._rises_to(last)
-
-    def _rises_to(self, own_id: str) -> bool:
-        """Take `own_id` as the new highest id if it is a canonical integer above it; else stop the rule."""
-        number = _number(own_id)
-        if number is not None and number > self._high:
-            self._high = number
-            return True
-        self._numeric, self._high = False, -1
-        return False
+        hashes = list(map(hash, events))
+        self._recent.extend(hashes)
+        self._count += len(hashes)
+        if len(self._history) < HISTORY:
+            self._history.extend(map(_LOW32.__and__, hashes[: HISTORY - len(self._history)]))
 
     def checker(self) -> Callable[[SSEvent], bool]:
         """A replay test for one resumed connection (built once per resume, not per event)."""
-        known = self._first.union(self._recent)
-        cursor, high = self._cursor, self._high if self._numeric else -1
-        matched = False
+        recent, history, cursor = tuple(self._recent), self._history, self._cursor
+        recent_start = self._count - len(recent)
+        starts = {h: i for i, h in enumerate(recent, recent_start)}
+        for position, low in enumerate(history[:FIRST_EVENTS]):
+            starts.setdefault(low, position)
+        last = -2  # position of the latest delivered event matched on this connection
+
+        def at(position: int) -> int | None:
+            if position >= recent_start:
+                return recent[position - recent_start] if position < self._count else None
+            return history[position] if position < len(history) else None
 
         def seen(event: SSEvent) -> bool:
-            nonlocal matched
-            if hash(event) in known:
-                matched = True
+            nonlocal last
+            full = hash(event)
+            expected = at(last + 1) if last >= 0 else None
+            if expected is not None and expected in (full, full & _LOW32):
+                last += 1
                 return True
-            if event.own_id == cursor:
+            position = starts.get(full, starts.get(full & _LOW32))
+            if position is not None:
+                last = position
                 return True
-            number = _number(event.own_id) if matched else None
-            return number is not None and number <= high
+            return cursor is not None and fingerprint(event) == cursor
 
         return seen
 
@@ -88,11 +87,20 @@ class ReplayGuard:
         return True
 
 
-def _number(own_id: str | None) -> int | None:
-    """The id as an integer when it is written canonically ("17", not "017", "+17" or "1_7")."""
-    if own_id is None or not (own_id.isascii() and own_id.isdigit()):
-        return None
-    if len(own_id) > 1 and own_id[0] == "0":
-        return None
-    return int(own_id)
+def fingerprint(event: SSEvent) -> str:
+    """A stable digest of an event's own id, type and data, saved with the cursor to recognise its replay."""
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (event.own_id or "", event.type, event.data):
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    return digest.hexdigest()
 
+
+def cursor_fingerprint(events: list[SSEvent]) -> str | None:
+    """The fingerprint to save with the cursor after `events`: that of the event carrying the cursor id."""
+    cursor = events[-1].last_event_id
+    for event in reversed(events):
+        if event.own_id is not None:
+            return fingerprint(event) if event.own_id == cursor else None
+    return None

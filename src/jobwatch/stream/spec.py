@@ -25,6 +25,8 @@ class StreamSpec:
     initial_retry_ms: int = 3000
     last_event_id: str = ""
     """Cursor to resume from (from the state file)."""
+    cursor_fingerprint: str | None = None
+    """Fingerprint of the cursor's event (replay.fingerprint, from the state file): its replay is dropped."""
     verify: bool | str = True
     """TLS verification: True, False (--insecure) or a CA bundle path."""
     poll_url: str | None = None
