@@ -16,8 +16,9 @@ def failed(retry_after: float | None = None) -> RetryableError:
 
 
 def good() -> StreamEnded:
+    """A connection that opened (200 text/event-stream) and then ended, with or without events."""
     error = StreamEnded("closed")
-    error.delivered = True
+    error.opened = True
     return error
 
 
@@ -27,21 +28,27 @@ def test_delay_after_a_good_connection_is_the_servers_retry_time() -> None:
     assert Backoff(attempts, 30, random.Random(0)).delay(None) == 1.5
 
 
-def test_failed_attempts_use_full_jitter_within_a_doubling_window() -> None:
+def test_failed_attempts_wait_the_retry_time_plus_jitter_in_a_doubling_window() -> None:
     attempts = Attempts(retry_ms=1000)
     backoff = Backoff(attempts, 1000, random.Random(7))
-    for failures, window in [(1, 1), (2, 2), (3, 4), (4, 8), (5, 16)]:
+    for failures, top in [(1, 2), (2, 4), (3, 8), (4, 16), (5, 32)]:
         attempts.failed = failures
         delays = [backoff.delay(failed()) for _ in range(200)]
-        assert all(0 <= d <= window for d in delays)
-        assert max(delays) > window * 0.9  # the whole window is used (full jitter)
-        assert min(delays) < window * 0.1
+        assert all(1 <= d <= top for d in delays)  # never sooner than the reconnection time
+        assert max(delays) > top * 0.9  # the whole window above the floor is used
+        assert min(delays) < 1 + (top - 1) * 0.1
+
+
+def test_the_first_failed_attempt_never_comes_sooner_than_retry() -> None:
+    attempts = Attempts(retry_ms=1000, failed=1)
+    delays = [Backoff(attempts, 30, random.Random(seed)).delay(failed()) for seed in range(500)]
+    assert min(delays) >= 1.0
 
 
 def test_failed_attempts_back_off_even_after_retry_zero() -> None:
     attempts = Attempts(retry_ms=0, failed=4)
     delays = [Backoff(attempts, 30, random.Random(seed)).delay(failed()) for seed in range(200)]
-    assert max(delays) > 0.4  # the window is 0.1 s doubled three times, not zero
+    assert min(delays) >= 0.1 and max(delays) > 1.4  # 0.1 s doubled four times, not zero
 
 
 def test_retry_zero_still_reconnects_at_once_after_a_good_connection() -> None:
@@ -52,6 +59,16 @@ def test_backoff_is_capped_at_max_backoff() -> None:
     attempts = Attempts(retry_ms=3000, failed=30)
     backoff = Backoff(attempts, 5, random.Random(1))
     assert max(backoff.delay(failed()) for _ in range(500)) <= 5
+
+
+def test_a_max_backoff_below_the_retry_time_never_shortens_it() -> None:
+    attempts = Attempts(retry_ms=10_000, failed=3)
+    assert Backoff(attempts, 2, random.Random(1)).delay(failed()) == 10
+
+
+def test_thousands_of_failed_attempts_do_not_overflow() -> None:
+    attempts = Attempts(retry_ms=1000, failed=5000)
+    assert 1 <= Backoff(attempts, 30, random.Random(1)).delay(failed()) <= 30
 
 
 def test_same_seed_gives_the_same_delays() -> None:
@@ -81,6 +98,12 @@ def test_smaller_retry_after_does_not_shorten_the_delay() -> None:
 def test_manual_reconnect_has_no_delay() -> None:
     attempts = Attempts(failed=4)
     assert Backoff(attempts, 30, random.Random(0)).delay(ReconnectRequested("now")) == 0
+
+
+def test_a_connection_that_opened_and_ended_without_events_is_not_a_failed_attempt() -> None:
+    attempts = Attempts(failed=2)
+    attempts.record(good())
+    assert attempts.failed == 0
 
 
 def test_failed_connections_count_up_and_a_good_one_resets_them() -> None:
@@ -117,6 +140,10 @@ class TestRetryAfter:
     def test_date_in_the_past_means_now(self) -> None:
         now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
         assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now=now) == 0
+
+    @pytest.mark.parametrize("digits", [10, 400, 5000])
+    def test_any_digit_string_is_valid_and_clamped(self, digits: int) -> None:
+        assert parse_retry_after("9" * digits) == 600
 
     @pytest.mark.parametrize("value", [None, "", "soon", "-5", "1.5"])
     def test_unusable_values_are_ignored(self, value: str | None) -> None:

@@ -387,3 +387,49 @@ async def test_per_connection_ids_after_a_repeated_snapshot_lose_no_new_event() 
         f"connection {k} line {i}" for k in range(5) for i in range(3 + k)
     ]
     assert [e.type for e in rec.events].count("status") == 1
+
+
+async def test_reconnects_never_come_sooner_than_the_servers_retry_time() -> None:
+    sleep = FakeSleep()
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b"retry: 300\nid: 1\ndata: a\n\n"]),
+            RawResponse(status=503),
+            RawResponse(status=502),
+            RawResponse(body=[b"id: 2\nevent: complete\ndata: done\n\n"]),
+        ])  # fmt: skip
+        final, _ = await run_stream(url, sleep=sleep, max_backoff=0.05)
+    assert final.state is StreamState.COMPLETED
+    assert len(sleep.delays) == 3 and min(sleep.delays) >= 0.3
+
+
+async def test_a_server_that_opens_and_closes_without_events_is_not_counted_as_failing() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [*[RawResponse(body=[b": nothing new\n\n"])] * 5, RawResponse(status=204)])
+        final, rec = await run_stream(url, max_retries=2, max_backoff=0.01, initial_retry_ms=1)
+    assert final.state is StreamState.COMPLETED
+    assert max(status.attempt for status in rec.statuses) == 0
+
+
+async def test_one_refused_attempt_after_a_quiet_stream_drops_counts_as_one() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b": quiet\n\n"], end="abort"),
+            RawResponse(status=503),
+            RawResponse(body=[b"id: 1\nevent: complete\ndata: done\n\n"]),
+        ])  # fmt: skip
+        final, rec = await run_stream(url)
+    assert final.state is StreamState.COMPLETED
+    assert [s.attempt for s in rec.statuses if s.state is StreamState.RECONNECTING and s.delay] == [0, 1]
+
+
+async def test_a_retry_time_above_ten_minutes_is_capped_at_ten_minutes() -> None:
+    sleep = FakeSleep()
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b"retry: 86400000\nid: 1\ndata: a\n\n"]),
+            RawResponse(body=[b"id: 2\nevent: complete\ndata: done\n\n"]),
+        ])  # fmt: skip
+        final, _ = await run_stream(url, sleep=sleep)
+    assert final.state is StreamState.COMPLETED and final.retry_ms == 600_000
+    assert sleep.delays == [600.0]

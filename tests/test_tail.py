@@ -222,7 +222,7 @@ def test_log_file_records_attempts_responses_and_delays_without_secrets(tmp_path
     text = log.read_text()
     assert "GET http://127.0.0.1:" in text and "token=***" in text
     assert "HTTP 503" in text and "HTTP 200" in text
-    assert "reconnecting in " in text and "full-jitter backoff" in text
+    assert "reconnecting in " in text and "jittered backoff" in text
     assert "completed" in text
     assert "sekr1t-value" not in text and "qu3ry-secret" not in text
 

@@ -19,7 +19,7 @@ from jobwatch.stream.errors import FatalError, RetryableError, StreamEnded, Stre
 from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.stream.http import classify_transport_error, make_client
 from jobwatch.stream.observer import StreamObserver
-from jobwatch.stream.policy import Attempts, Backoff, GiveUp
+from jobwatch.stream.policy import RETRY_TIME_CEILING_MS, Attempts, Backoff, GiveUp
 from jobwatch.stream.poll import POLL_INTERVAL_MIN, SSE_RETRY_INTERVAL, can_poll, fetch_page
 from jobwatch.stream.spec import StreamSpec
 
@@ -52,6 +52,7 @@ class JobStream:
         self._redact = redactor
         self._clock = clock
         self._attempts = Attempts(retry_ms=spec.initial_retry_ms)
+        self._asked_retry_ms = spec.initial_retry_ms
         self._backoff = Backoff(self._attempts, spec.max_backoff, rng or random.Random())
         self._sleep = sleep
         self._connections = 0
@@ -182,21 +183,24 @@ class JobStream:
         try:
             await connection.run()
         except StreamError as exc:
-            self._ended(exc, connection.delivered)
+            self._ended(exc, connection)
             raise
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = classify_transport_error(exc)
-            self._ended(error, connection.delivered)
+            self._ended(error, connection)
             raise error from None
         finally:
             self._connection = None
 
-    def _ended(self, error: StreamError, delivered: bool) -> None:
-        error.delivered = delivered
+    def _ended(self, error: StreamError, connection: Connection) -> None:
+        error.delivered, error.opened = connection.delivered, connection.opened
         if error.retryable:
             self._attempts.record(error)
         kind = "retryable" if error.retryable else "fatal"
-        self.log("connection ended (%s, events delivered: %s): %s", kind, delivered, error)
+        self.log(
+            "connection ended (%s, opened: %s, events delivered: %s): %s",
+            kind, connection.opened, connection.delivered, error,
+        )
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -222,12 +226,18 @@ class JobStream:
 
     @property
     def retry_ms(self) -> int:
-        return self._attempts.retry_ms
+        """The latest `retry:` value as the server sent it (before the ceiling), to notice changes."""
+        return self._asked_retry_ms
 
     def opened(self) -> None:
+        self._attempts.failed = 0
         self._report(StreamState.OPEN, status_code=200, delay=None)
 
     def retry_changed(self, ms: int) -> None:
+        self._asked_retry_ms = ms
+        if ms > RETRY_TIME_CEILING_MS:
+            self.log("retry: %d ms is above the 10 minute ceiling: using %d ms", ms, RETRY_TIME_CEILING_MS)
+            ms = RETRY_TIME_CEILING_MS
         self._attempts.retry_ms = ms
         self._report(retry_ms=ms)
 

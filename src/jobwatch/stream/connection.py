@@ -68,7 +68,9 @@ class Connection:
         self._clock = clock
         self._watchdog: Watchdog | None = None
         self.delivered = False
-        """Whether this connection delivered at least one event (a good connection)."""
+        """Whether this connection delivered at least one event."""
+        self.opened = False
+        """Whether the response was a 200 `text/event-stream` (a good connection, whatever followed)."""
 
     def drop_now(self) -> None:
         """End the connection at once (a manual reconnect): `run()` raises ReconnectRequested."""
@@ -98,6 +100,7 @@ class Connection:
                             response.headers.get("content-type"),
                         )
                         check_response(response)
+                        self.opened = True
                         self._owner.opened()
                         await self._read(response, watchdog, resumed=bool(cursor))
                         raise StreamEnded("server closed the stream")

@@ -17,6 +17,8 @@ class StreamError(Exception):
         """Seconds the server asked us to wait (`Retry-After`), if any."""
         self.delivered = False
         """Whether the connection dispatched at least one event before it ended."""
+        self.opened = False
+        """Whether the connection opened (200 and `text/event-stream`): a good connection, not a failure."""
 
 
 class RetryableError(StreamError):

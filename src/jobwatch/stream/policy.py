@@ -10,11 +10,10 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from tenacity.stop import stop_base
-from tenacity.wait import wait_base, wait_exponential
+from tenacity.wait import wait_base
 
 from jobwatch.stream.errors import ReconnectRequested, StreamError
 
@@ -28,6 +27,9 @@ turn a stream into a hot loop of refused connections."""
 RETRY_AFTER_CEILING = 600.0
 """A server's Retry-After wins over our backoff, but never beyond 10 minutes."""
 
+RETRY_TIME_CEILING_MS = 600_000
+"""A server's `retry:` reconnection time is honoured up to 10 minutes, like Retry-After."""
+
 
 @dataclass(slots=True)
 class Attempts:
@@ -38,8 +40,9 @@ class Attempts:
     retry_ms: int = 3000
 
     def record(self, error: StreamError) -> None:
-        """Count a connection that ended with `error` (a good connection resets the failure count)."""
-        if error.delivered or isinstance(error, ReconnectRequested):
+        """Count a connection that ended with `error`; one that had opened (200 and the right type) was a
+        good connection and resets the count: only attempts that fail to open count."""
+        if error.opened or isinstance(error, ReconnectRequested):
             self.failed = 0
         else:
             self.failed += 1
@@ -59,8 +62,9 @@ class GiveUp(stop_base):
 
 
 class Backoff(wait_base):
-    """The server's `retry:` time after a good connection; full-jitter exponential backoff (base = retry
-    time, factor 2, capped at `max_backoff`) across failed ones; a larger `Retry-After` wins up to 10 min."""
+    """Never sooner than the reconnection time (WHATWG); across failed attempts, exponential growth with
+    jitter above that floor, capped by `max_backoff` but never below the floor; a larger `Retry-After`
+    wins up to 10 min."""
 
     def __init__(self, attempts: Attempts, max_backoff: float, rng: random.Random) -> None:
         self.attempts = attempts
@@ -78,18 +82,16 @@ class Backoff(wait_base):
         if isinstance(error, ReconnectRequested):
             self.reason = "reconnect requested"
             return 0.0
-        base = self.attempts.retry_ms / 1000
-        if self.attempts.failed == 0:
-            chosen = base
-            self.reason = f"server retry time {self.attempts.retry_ms} ms after a good connection"
+        floor = self.attempts.retry_ms / 1000
+        failed = self.attempts.failed
+        if failed == 0:
+            chosen = floor
+            self.reason = f"reconnection time {self.attempts.retry_ms} ms after a good connection"
         else:
-            base = max(base, MIN_BACKOFF_BASE)
-            window = wait_exponential(multiplier=base, max=self.max_backoff, exp_base=2)
-            high = window(cast("RetryCallState", SimpleNamespace(attempt_number=self.attempts.failed)))
-            chosen = self.rng.uniform(0, high)
-            self.reason = (
-                f"full-jitter backoff in 0..{high:g}s after {self.attempts.failed} failed connections"
-            )
+            floor = max(floor, MIN_BACKOFF_BASE)
+            top = max(floor, min(self.max_backoff, floor * 2.0 ** min(failed, 64)))
+            chosen = self.rng.uniform(floor, top)
+            self.reason = f"jittered backoff in {floor:g}..{top:g}s after {failed} failed connections"
         if error is not None and error.retry_after is not None:
             asked = min(error.retry_after, RETRY_AFTER_CEILING)
             if asked > chosen:
@@ -106,7 +108,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(int(value))
+        # Any digit string is valid; past nine digits it is far beyond the ceiling, so skip the conversion.
+        return float(int(value)) if len(value) <= 9 else RETRY_AFTER_CEILING
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
