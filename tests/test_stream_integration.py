@@ -433,3 +433,25 @@ async def test_a_retry_time_above_ten_minutes_is_capped_at_ten_minutes() -> None
         final, _ = await run_stream(url, sleep=sleep)
     assert final.state is StreamState.COMPLETED and final.retry_ms == 600_000
     assert sleep.delays == [600.0]
+
+
+async def test_an_error_event_with_plain_text_data_is_a_job_error_with_that_message() -> None:
+    notices: list[str] = []
+
+    class Notices(Recorder):
+        def on_notice(self, job: str, message: str) -> None:
+            notices.append(message)
+
+    async with DemoServer() as server:
+        url = server.add_raw("nest", [
+            RawResponse(body=[b"id: 1\nevent: error\ndata: Internal server error\n\n", b": more\n\n"]),
+            RawResponse(status=204),
+        ])  # fmt: skip
+        recorder = Notices()
+        spec = StreamSpec(name="job", url=url, max_backoff=0.01, initial_retry_ms=1)
+        async with make_client() as client:
+            final = await JobStream(spec, recorder, client=client).run()
+    assert notices == ["job error: Internal server error"]
+    reconnecting = [s for s in recorder.statuses if s.state is StreamState.RECONNECTING and s.delay]
+    assert reconnecting[0].last_error == "job error: Internal server error (server closed the stream)"
+    assert final.state is StreamState.COMPLETED

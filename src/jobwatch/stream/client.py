@@ -67,6 +67,7 @@ class JobStream:
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()
         self._connection: Connection | None = None
+        self._connection_notice: str | None = None
 
     @property
     def last_event_id(self) -> str:
@@ -177,6 +178,7 @@ class JobStream:
         else:
             self._report(StreamState.CONNECTING, delay=None)
         self._connections += 1
+        self._connection_notice = None
         connection = self._connection = Connection(
             self.spec, self._client, self._delivery, self._observer, self, self._clock
         )
@@ -215,9 +217,12 @@ class JobStream:
         error = outcome.exception() if outcome is not None else None
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
         self.log("reconnecting in %.3fs: %s", delay, self._backoff.reason)
+        cause = self._redact(str(error)) if error is not None else None
+        if isinstance(error, StreamEnded) and self._connection_notice is not None:
+            cause = f"{self._connection_notice} ({cause})"  # what the server said before it closed
         self._report(
             StreamState.RECONNECTING,
-            last_error=self._redact(str(error)) if error is not None else None,
+            last_error=cause,
             delay=delay,
             status_code=getattr(error, "status_code", None),
         )
@@ -250,7 +255,7 @@ class JobStream:
 
     def notice(self, message: str) -> None:
         """Tell the user something that is not a state change (shown as the last error, kept as it is)."""
-        text = self._redact(message)
+        text = self._connection_notice = self._redact(message)
         self.log("notice: %s", text)
         self._report(last_error=text)
         self._observer.on_notice(self.spec.name, text)

@@ -69,14 +69,18 @@ class Delivery:
         self._observer.on_events(self._name, events)
 
     def _error_event(self, event: SSEvent) -> None:
-        """An `error` event: shown as the last error; `"retryable": false` fails the job."""
+        """An `error` event: its message is shown (JSON `message`, or the text itself, as NestJS sends it);
+        `"retryable": false` fails the job."""
         try:
             payload = json.loads(event.data)
         except ValueError:
-            return
-        if not isinstance(payload, dict):
-            return
-        message = str(payload.get("message") or "error event").splitlines()[0][:200]
-        if payload.get("retryable") is False:
+            payload = None
+        if isinstance(payload, dict):
+            message = str(payload.get("message") or "error event")
+            fatal = payload.get("retryable") is False
+        else:
+            message, fatal = event.data or "error event", False
+        message = (message.strip().splitlines() or ["error event"])[0][:200]
+        if fatal:
             raise FatalError(f"job error: {message}")
         self._job_error(f"job error: {message}")
