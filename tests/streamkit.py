@@ -62,7 +62,7 @@ async def run_stream(
     spec = StreamSpec(name="job", url=url, heartbeat_timeout=5.0, max_backoff=0.05, initial_retry_ms=10)
     spec = replace(spec, **options)  # type: ignore[arg-type]
     recorder = Recorder()
-    async with make_client() as client:
+    async with make_client(spec.verify) as client:
         stream = JobStream(spec, recorder, client=client, rng=random.Random(0), sleep=sleep)
         final = await stream.run()
     return final, recorder

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import h11
 import pytest
 import trustme
 
 from jobwatch.stream.events import StreamState
 from streamkit import run_stream
+from tlskit import tls_server
 
 BODY = b"id: 1\ndata: secure\n\n"
 
@@ -27,30 +26,8 @@ def ca() -> trustme.CA:
 @pytest.fixture
 async def tls_url(ca: trustme.CA) -> AsyncIterator[str]:
     """An HTTPS SSE endpoint on 127.0.0.1 whose certificate only the test CA vouches for."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        conn = h11.Connection(h11.SERVER)
-        try:
-            while conn.next_event() is h11.NEED_DATA:
-                data = await reader.read(65536)
-                if not data:
-                    return
-                conn.receive_data(data)
-            headers = [("Content-Type", "text/event-stream"), ("Connection", "close")]
-            writer.write(conn.send(h11.Response(status_code=200, headers=headers)) or b"")
-            writer.write(conn.send(h11.Data(data=BODY)) or b"")
-            writer.write(conn.send(h11.EndOfMessage()) or b"")
-            await writer.drain()
-        except (ssl.SSLError, ConnectionError):
-            pass  # the client refused our certificate
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
-    yield f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/events"
-    server.close()
+    async with tls_server(ca, headers=[("Content-Type", "text/event-stream")], body=BODY) as url:
+        yield f"{url}/events"
 
 
 def jobwatch_tail(*args: str) -> subprocess.CompletedProcess[str]:

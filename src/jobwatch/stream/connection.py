@@ -18,10 +18,11 @@ from jobwatch.stream.errors import FatalError, HeartbeatTimeout, ReconnectReques
 from jobwatch.stream.http import (
     REDIRECT_STATUS,
     NoContent,
+    check_redirect,
     check_response,
-    headers_for_redirect,
     redirect_target,
     request_headers,
+    same_origin,
 )
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.parser import SSEParser
@@ -81,6 +82,7 @@ class Connection:
         spec, log, cursor = self._spec, self._owner.log, self._delivery.last_event_id
         url = httpx.URL(spec.url)
         headers = request_headers(spec.headers, cursor)
+        carry_user_headers = True
         log("GET %s (Last-Event-ID %r)", url, cursor)
         watchdog: Watchdog | None = None
         try:
@@ -91,7 +93,13 @@ class Connection:
                         if response.status_code in REDIRECT_STATUS:
                             target = redirect_target(response)
                             log("HTTP %d redirect to %s", response.status_code, target)
-                            headers = headers_for_redirect(headers, url, target)
+                            check_redirect(url, target, insecure=spec.verify is False)
+                            # The user's headers stay with their origin, whatever their names, unless the
+                            # user named the target host as trusted; once dropped they stay dropped.
+                            carry_user_headers = carry_user_headers and (
+                                same_origin(url, target) or target.host in spec.forward_headers_to
+                            )
+                            headers = request_headers(spec.headers if carry_user_headers else {}, cursor)
                             url = target
                             continue
                         log(

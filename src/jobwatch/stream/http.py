@@ -12,7 +12,7 @@ from jobwatch.stream.policy import parse_retry_after
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
-_ORIGIN_BOUND_HEADERS = ("authorization", "cookie", "proxy-authorization")
+_DEFAULT_PORT = {"http": 80, "https": 443}
 _HINTS = {
     401: "check the token or Authorization header given with -H or in the config",
     403: "the credentials are valid but lack access to this job",
@@ -25,12 +25,17 @@ class NoContent(Exception):
 
 
 def make_client(verify: bool | str = True) -> httpx.AsyncClient:
-    """One client shared by every stream: no pool limit, no read timeout (the watchdog owns that)."""
+    """One client shared by every stream: no pool limit, no read timeout (the watchdog owns that).
+
+    `verify` is True, False (--insecure) or the path of a CA bundle trusted besides the system's."""
+    tls: bool | ssl.SSLContext = verify if isinstance(verify, bool) else ssl.create_default_context()
+    if isinstance(verify, str) and isinstance(tls, ssl.SSLContext):
+        tls.load_verify_locations(cafile=verify)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(connect=15.0, read=None, write=15.0, pool=None),
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
         follow_redirects=False,
-        verify=verify,
+        verify=tls,
         headers={"User-Agent": "jobwatch"},
     )
 
@@ -57,11 +62,17 @@ def redirect_target(response: httpx.Response) -> httpx.URL:
     return target
 
 
-def headers_for_redirect(headers: Mapping[str, str], source: httpx.URL, target: httpx.URL) -> dict[str, str]:
-    """Like httpx: credentials are not sent to another origin."""
-    if (source.scheme, source.host, source.port) == (target.scheme, target.host, target.port):
-        return dict(headers)
-    return {k: v for k, v in headers.items() if k.lower() not in _ORIGIN_BOUND_HEADERS}
+def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether two URLs share scheme, host and port (default ports made explicit)."""
+    return (a.scheme, a.host, a.port or _DEFAULT_PORT.get(a.scheme)) == (
+        b.scheme, b.host, b.port or _DEFAULT_PORT.get(b.scheme),
+    )  # fmt: skip
+
+
+def check_redirect(source: httpx.URL, target: httpx.URL, *, insecure: bool) -> None:
+    """An https → http redirect would send the request in clear text: fatal unless --insecure."""
+    if source.scheme == "https" and target.scheme == "http" and not insecure:
+        raise FatalError(f"refusing redirect from https to http: {target}")
 
 
 def check_response(response: httpx.Response) -> None:
