@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench soak clean
+NESTJS := tests/interop/nestjs
+NPM_STAMP := $(NESTJS)/node_modules/.installed
+
+.PHONY: demo test lint bench soak interop clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +32,16 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py
+
+# NestJS @Sse() endpoint and the npm eventsource client side by side with jobwatch (needs Node; not in CI)
+interop: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NPM_STAMP); \
+	else echo "make interop: Node/npm not found: the NestJS interop tests will skip"; fi
+	$(BIN)/python -m pytest -q -m interop tests/interop
+
+$(NPM_STAMP): $(NESTJS)/package.json $(NESTJS)/package-lock.json
+	cd $(NESTJS) && npm ci --loglevel=error
+	touch $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
