@@ -3,6 +3,9 @@ and never a header value or a secret."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,3 +239,33 @@ def test_a_huge_unknown_key_is_shown_cut_short(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_specs([], Settings(), path, env={}, explicit=True)
     assert len(str(caught.value)) < 400
+
+
+@pytest.mark.parametrize(
+    ("content", "env", "problem"),
+    [
+        ("a = " + "[" * 20_000 + "]" * 20_000 + "\n", {}, "nested too deeply"),
+        ("x = " + "{ a = " * 3000 + "1" + " }" * 3000 + "\n", {}, "nested too deeply"),
+        ('[defaults]\nheaders = { X-Key = "' + "v" * 50_000_000 + '" }\n', {}, "over the 1 MiB limit"),
+        ('[defaults]\nheaders = { X-Key = "' + "v" * 500_000 + '" }\n', {}, "over the 8 KiB limit"),
+        ('[defaults]\nheaders = { X-Key = "${BIG}" }\n', {"BIG": "b" * 100_000}, "over the 8 KiB limit"),
+        (b"[defaults]\n# \xff\xfe\n", {}, "not valid UTF-8"),
+    ],
+    ids=["deep arrays", "deep inline tables", "50 MB header", "500 KB header", "huge env value", "not utf-8"],
+)
+def test_every_config_failure_is_a_usage_error_of_one_line_naming_the_file(
+    tmp_path: Path, content: str | bytes, env: dict[str, str], problem: str
+) -> None:
+    path = tmp_path / "config.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "jobwatch", "tail", "--no-state", "--config", str(path), URL],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **env},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"jobwatch: {path}") and result.stderr.count("\n") == 1
+    assert problem in result.stderr
