@@ -240,7 +240,8 @@ def _parse_toml(content: str, file: str) -> dict[str, Any]:
         problem = "invalid TOML: too large to parse"
     except Exception as exc:  # tomllib on hostile input: any failure is a bad file, not a crash
         problem = f"invalid TOML: {type(exc).__name__}"
-    raise ConfigError(file, None, problem, "a config is a [defaults] table and [[job]] tables of plain values")
+    fix = "a config is a [defaults] table and [[job]] tables of plain values"
+    raise ConfigError(file, None, problem, fix)
 
 
 def _job(table: dict[str, object], file: str, index: int) -> JobEntry:
