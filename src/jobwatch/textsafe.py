@@ -16,7 +16,6 @@ ELLIPSIS = "…"
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _FILLERS = "\u115f\u1160\u3164\uffa0"
 """Hangul fillers: letters (so `str.isprintable` accepts them) that every terminal draws as blank."""
-_HAS_FILLER = re.compile(f"[{_FILLERS}]")
 _CACHE_LIMIT = 4096
 _ESCAPE_TAIL = re.compile(r"\\(x[0-9a-f]{0,1}|u[0-9a-f]{0,3}|U[0-9a-f]{0,7}|)$")
 _WHOLE_ESCAPE = re.compile(r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\U[0-9a-f]{8}")
@@ -50,7 +49,7 @@ def sanitize(text: str, max_len: int | None = None) -> str:
     characters ending in "…"."""
     if max_len is not None and len(text) > max_len:
         text = text[: max_len + 1]  # escaping only lengthens; no need to look further
-    if not text.isprintable() or _HAS_FILLER.search(text):
+    if not text.isprintable() or (not text.isascii() and _has_filler(text)):
         text = text.translate(_TABLE)
     if max_len is None or len(text) <= max_len:
         return text
@@ -62,6 +61,10 @@ def sanitize(text: str, max_len: int | None = None) -> str:
     if tail and _is_cut_escape(text, len(cut) - len(tail.group(0))):
         cut = cut[: len(cut) - len(tail.group(0))]
     return cut + ELLIPSIS
+
+
+def _has_filler(text: str) -> bool:
+    return "\u3164" in text or "\u115f" in text or "\u1160" in text or "\uffa0" in text
 
 
 def _is_cut_escape(text: str, start: int) -> bool:
