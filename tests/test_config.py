@@ -130,6 +130,47 @@ def test_configured_job_without_name_is_named_by_its_url_without_credentials(
     assert (spec.name, spec.url) == ("https://h/x?token=***", "https://h/x?token=t0p")
 
 
+def test_configured_job_name_masks_every_credential_parameter_of_its_url(tmp_path: Path) -> None:
+    url = "https://h/x?private_token=p1&apikey=p2&X-Amz-Signature=p3&auth=p4&page=2"
+    spec = only(load(tmp_path, f'[[job]]\nurl = "{url}"\n'))
+    assert spec.name == "https://h/x?private_token=***&apikey=***&X-Amz-Signature=***&auth=***&page=2"
+
+
+def test_name_from_a_url_masks_a_header_secret_that_the_url_also_carries(tmp_path: Path) -> None:
+    settings = Settings(headers=["X-Token: ${TOKEN}"])
+    result = load(tmp_path, sources=["https://h/jobs/tk-93a1f/events"], settings=settings,
+                  env={"TOKEN": "tk-93a1f"})
+    assert only(result).name == "https://h/jobs/***/events"
+
+
+def test_name_given_with_name_equals_url_is_kept_as_given(tmp_path: Path) -> None:
+    assert only(load(tmp_path, sources=["api=https://h/x?token=t0p"])).name == "api"
+
+
+def test_redactor_knows_url_passwords_and_credential_parameters_of_every_url(tmp_path: Path) -> None:
+    content = (
+        '[[job]]\nurl = "https://bob:pw-f1le@h/x?sig=s1g-v4l"\n'
+        'poll_url = "https://h/p?client_secret=p0ll-s3c"\n'
+    )
+    result = load(tmp_path, content, sources=["https://h/y?access_token=a%2Bcl1"])
+    assert {"pw-f1le", "s1g-v4l", "p0ll-s3c", "a%2Bcl1", "a+cl1"} <= result.redactor.secrets
+    assert result.redactor("echo pw-f1le a+cl1 a%2Bcl1") == "echo *** *** ***"
+
+
+def test_forward_headers_become_lower_case_hosts_of_the_spec(tmp_path: Path) -> None:
+    content = (
+        f'[[job]]\nurl = "{URL}"\n'
+        'forward_headers = ["Artifacts.CI.example", "127.0.0.1", "[::1]", "cache.example."]\n'
+    )
+    spec = only(load(tmp_path, content))
+    assert spec.forward_headers_to == ("artifacts.ci.example", "127.0.0.1", "::1", "cache.example")
+
+
+def test_without_forward_headers_no_host_gets_headers_after_a_redirect(tmp_path: Path) -> None:
+    result = load(tmp_path, f'[[job]]\nurl = "{URL}"\n', sources=[URL + "/2"])
+    assert [spec.forward_headers_to for spec in result.specs] == [(), ()]
+
+
 def test_configured_jobs_come_before_command_line_sources(tmp_path: Path) -> None:
     result = load(tmp_path, f'[[job]]\nname = "a"\nurl = "{URL}"\n', sources=[f"b={URL}"])
     assert [spec.name for spec in result.specs] == ["a", "b"]

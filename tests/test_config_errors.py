@@ -3,9 +3,13 @@ and never a header value or a secret."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -105,6 +109,44 @@ CASES = [
          settings=Settings(max_retries=-1)),
     Case("empty completion event on command line", None, "command line:--complete-event:",
          "--complete-event done", settings=Settings(complete_events=["done", ""])),
+    Case("forward_headers not a list", job(f'url = "{URL}"', 'forward_headers = "h.example"'),
+         "FILE:job[1].forward_headers:", 'forward_headers = ["artifacts.ci.example"]'),
+    Case("forward_headers entry not a string", job(f'url = "{URL}"', "forward_headers = [1]"),
+         "FILE:job[1].forward_headers[1]:", "only the host"),
+    Case("forward_headers entry with a scheme", job(f'url = "{URL}"', 'forward_headers = ["a.example", "https://h"]'),
+         "FILE:job[1].forward_headers[2]:", "no scheme, port, path or wildcard"),
+    Case("forward_headers entry with a port", job(f'url = "{URL}"', 'forward_headers = ["h.example:8443"]'),
+         "FILE:job[1].forward_headers[1]:", "no scheme, port"),
+    Case("forward_headers entry with a path", job(f'url = "{URL}"', 'forward_headers = ["h.example/x"]'),
+         "FILE:job[1].forward_headers[1]:", "path"),
+    Case("forward_headers wildcard", job(f'url = "{URL}"', 'forward_headers = ["*.h.example"]'),
+         "FILE:job[1].forward_headers[1]:", "wildcard"),
+    Case("forward_headers empty host", job(f'url = "{URL}"', 'forward_headers = [""]'),
+         "FILE:job[1].forward_headers[1]:", "only the host"),
+    Case("forward_headers non-ascii host", job(f'url = "{URL}"', 'forward_headers = ["bücher.example"]'),
+         "FILE:job[1].forward_headers[1]:", "xn--"),
+    Case("forward_headers with credentials", job(f'url = "{URL}"', f'forward_headers = ["https://u:{SECRET}@h"]'),
+         "FILE:job[1].forward_headers[1]:", "only the host"),
+    Case("forward_headers in defaults", '[defaults]\nforward_headers = ["h.example"]\n',
+         "FILE:defaults.forward_headers:", "[[job]]"),
+    Case("header value over 8 KiB in the file",
+         job(f'url = "{URL}"', f'headers = {{ X-Key = "{"a" * 9000}" }}'),
+         "FILE:job[1].headers.X-Key:", "8 KiB"),
+    Case("header line over 8 KiB on the command line", None, "command line:-H #1:", "8 KiB",
+         sources=[URL], settings=Settings(headers=["X-Key: " + "a" * 9000])),
+    Case("header value over 8 KiB once expanded", '[defaults]\nheaders = { X-Key = "${BIG}" }\n',
+         "FILE:defaults.headers.X-Key:", "8 KiB", env={**ENV, "BIG": "b" * 9000}),
+    Case("headers over 64 KiB in all", job(f'url = "{URL}"', "headers = { "
+         + ", ".join(f'X-H{i} = "{"c" * 8000}"' for i in range(9)) + " }"),
+         "FILE:job[1].headers:", "64 KiB"),
+    Case("config file over 1 MiB", "# " + "x" * (1 << 20) + "\n", "FILE:", "1 MiB"),
+    Case("deeply nested TOML", "a = " + "[" * 5000 + "]" * 5000 + "\n", "FILE:", "nested"),
+    Case("unknown key with escape bytes", '[defaults]\n"\\u001b]0;PWNED\\u0007" = 1\n',
+         "FILE:defaults.\\x1b]0;PWNED\\x07:", "known keys"),
+    Case("command-line source with escape bytes", None, "command line:source #1 'http://h/\\x1b]0;PWNED\\x07'",
+         "full URL", sources=["http://h/\x1b]0;PWNED\x07"]),
+    Case("duplicate names with invisible characters", None, "command line:source #2",
+         "NAME=URL", sources=[f"a\u200b={URL}", f"a\u200b={URL}/2"]),
     Case("missing ca bundle", None, "command line:--ca-bundle:", "PEM file", sources=[URL],
          settings=Settings(ca_bundle="/nonexistent/ca.pem")),
 ]
@@ -133,6 +175,7 @@ def test_error_names_the_file_and_line_or_key_and_the_fix(tmp_path: Path, case: 
 def test_error_is_one_line_without_secrets(tmp_path: Path, case: Case) -> None:
     message, _ = error_for(tmp_path, case)
     assert "\n" not in message
+    assert message.isprintable()
     assert SECRET not in message
     assert "s3cr3t" not in message
 
@@ -152,10 +195,10 @@ def test_unreadable_default_config_is_an_error(tmp_path: Path, monkeypatch: pyte
     path = tmp_path / "config.toml"
     path.write_text("")
 
-    def deny_reading(self: Path) -> bytes:
+    def deny_reading(self: Path, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", deny_reading)
+    monkeypatch.setattr(Path, "open", deny_reading)
     with pytest.raises(ConfigError, match=r"config\.toml: cannot read: Permission denied \(check"):
         load_specs([], Settings(), path, env={}, explicit=False)
 
@@ -183,3 +226,46 @@ def test_error_keeps_its_parts_as_attributes() -> None:
         "add one",
     )
     assert str(error) == "c.toml:job[1].url: missing url (add one)"
+
+
+def test_error_text_shows_control_and_invisible_characters_escaped() -> None:
+    error = ConfigError("c\x1b.toml", "k\x07", "bad \x1b]0;t\x07 \u202e", "fix \u200b")
+    assert str(error) == "c\\x1b.toml:k\\x07: bad \\x1b]0;t\\x07 \\u202e (fix \\u200b)"
+
+
+def test_a_huge_unknown_key_is_shown_cut_short(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[defaults]\n{"k" * 100_000} = 1\n')
+    with pytest.raises(ConfigError) as caught:
+        load_specs([], Settings(), path, env={}, explicit=True)
+    assert len(str(caught.value)) < 400
+
+
+@pytest.mark.parametrize(
+    ("content", "env", "problem"),
+    [
+        ("a = " + "[" * 20_000 + "]" * 20_000 + "\n", {}, "nested too deeply"),
+        ("x = " + "{ a = " * 3000 + "1" + " }" * 3000 + "\n", {}, "nested too deeply"),
+        ('[defaults]\nheaders = { X-Key = "' + "v" * 50_000_000 + '" }\n', {}, "over the 1 MiB limit"),
+        ('[defaults]\nheaders = { X-Key = "' + "v" * 500_000 + '" }\n', {}, "over the 8 KiB limit"),
+        ('[defaults]\nheaders = { X-Key = "${BIG}" }\n', {"BIG": "b" * 100_000}, "over the 8 KiB limit"),
+        (b"[defaults]\n# \xff\xfe\n", {}, "not valid UTF-8"),
+    ],
+    ids=["deep arrays", "deep inline tables", "50 MB header", "500 KB header", "huge env value", "not utf-8"],
+)
+def test_every_config_failure_is_a_usage_error_of_one_line_naming_the_file(
+    tmp_path: Path, content: str | bytes, env: dict[str, str], problem: str
+) -> None:
+    path = tmp_path / "config.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "jobwatch", "tail", "--no-state", "--config", str(path), URL],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **env},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"jobwatch: {path}") and result.stderr.count("\n") == 1
+    assert problem in result.stderr

@@ -12,8 +12,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from jobwatch import __version__
+from jobwatch.textsafe import sanitize
 
 COMMANDS = ("tail", "demo", "demo-server")
 EXIT_USAGE = 2
@@ -27,6 +29,20 @@ commands:
 
 SOURCE is URL or NAME=URL. Run `jobwatch COMMAND --help` for a command's options.
 """
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose error lines show argument text escaped (`jobwatch tail $'\\x1b...'` cannot drive
+    the terminal), like everything else jobwatch prints."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {sanitize(message, 1000)}\n")
+
+
+def _say(text: str) -> None:
+    """One line on stderr, escaped: it may hold paths, sources or server text."""
+    print(f"jobwatch: {sanitize(text)}", file=sys.stderr)
 
 
 def _positive(value: str) -> float:
@@ -81,14 +97,14 @@ def _ui_options(parser: argparse.ArgumentParser) -> None:
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     """The parser of the dashboard (None), `tail` or `demo` (`demo-server` has its own in jobwatch.demo)."""
     if command is None:
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog="jobwatch", description="Watch many Server-Sent Events job streams at once.",
             epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
         parser.add_argument("--version", action="version", version=f"jobwatch {__version__}")
         _stream_options(parser)
         _ui_options(parser)
     elif command == "tail":
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog="jobwatch tail", description="Print every event of every source, one line each. "
             "State changes go to stderr. Exit 0 when no stream failed, 1 when any did, 2 on usage or "
             "configuration errors, 130 on Ctrl-C.")
@@ -96,7 +112,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--format", choices=("text", "jsonl"), default="text",
                             help="text: 'HH:MM:SS.mmm  job  type  data'; jsonl: one JSON object per event")
     elif command == "demo":
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog="jobwatch demo", description="Start the embedded demo server (127.0.0.1, scripted jobs "
             "showing every state) and open the dashboard on it.")
         parser.add_argument("--heartbeat-timeout", type=_positive, default=10.0, metavar="SECONDS",
@@ -140,17 +156,17 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     try:
         loaded = load_specs(args.sources, settings, args.config or default_config_path(), explicit=explicit)
     except ConfigError as exc:
-        print(f"jobwatch: {exc}", file=sys.stderr)
+        _say(str(exc))
         return EXIT_USAGE
     for warning in loaded.warnings:
-        print(f"jobwatch: warning: {warning}", file=sys.stderr)
+        _say(f"warning: {loaded.redactor(warning)}")
     if not loaded.specs:
         print("jobwatch: no sources: give SOURCE arguments or [[job]] entries in the config file "
               "(or try `jobwatch demo`)", file=sys.stderr)
         return EXIT_USAGE
 
     def state_error(message: str) -> None:
-        print(f"jobwatch: warning: {loaded.redactor(message)}", file=sys.stderr)
+        _say(f"warning: {loaded.redactor(message)}")
 
     if args.log_file is not None:
         from jobwatch.logfile import open_log_file
@@ -158,7 +174,7 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
         try:
             open_log_file(args.log_file, loaded.redactor)
         except OSError as exc:
-            print(f"jobwatch: --log-file {args.log_file}: cannot open: {exc.strerror}", file=sys.stderr)
+            _say(f"--log-file {args.log_file}: cannot open: {exc.strerror}")
             return EXIT_USAGE
     state_path = None if args.no_state else (args.state or default_state_path())
     cursors = CursorStore(state_path, on_error=state_error)

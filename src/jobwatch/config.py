@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jobwatch.config_errors import COMMAND_LINE, ConfigError
-from jobwatch.config_headers import expand, has_reference, merge_headers, parse_header_line
+from jobwatch.config_errors import COMMAND_LINE, ConfigError, shown
+from jobwatch.config_headers import check_total, expand, has_reference, merge_headers, parse_header_line
 from jobwatch.config_schema import ConfigDocument, check_url, read_document
 from jobwatch.config_schema import retries as check_retries
 from jobwatch.config_schema import seconds as check_seconds
-from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url
+from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url, url_secrets
 from jobwatch.stream.spec import StreamSpec
 
 __all__ = [
@@ -74,12 +74,17 @@ def parse_source(text: str) -> tuple[str, str]:
     The text is NAME=URL only when what precedes the first '=' is a plain name (no "://", "/" or
     "?"), so `http://h/x?a=b` stays a URL.
     """
+    name, url = _split_source(text)
+    return (redact_url(url) if name is None else name), url
+
+
+def _split_source(text: str) -> tuple[str | None, str]:
+    """(name, url) of `NAME=URL`, or (None, url) when the source is only a URL."""
     head, eq, tail = text.partition("=")
     name = head.strip()
     if eq and name and not any(mark in head for mark in ("://", "/", "?")):
         return name, tail.strip()
-    url = text.strip()
-    return redact_url(url), url
+    return None, text.strip()
 
 
 def load_specs(
@@ -97,30 +102,37 @@ def load_specs(
     """
     builder = _Builder(settings, env)
     document = read_document(config_path, explicit=explicit) if config_path is not None else None
-    specs: list[StreamSpec] = []
-    seen: dict[str, str] = {}
+    jobs: list[tuple[str | None, StreamSpec, str, str, str]] = []
     warnings: list[str] = []
     if document is not None:
         builder.use_defaults(document)
         for job in document.jobs:
-            name = job.name or redact_url(job.url)
-            _claim(seen, name, document.file, job.where, "give each [[job]] a unique name")
-            headers = builder.expand_layer(job.headers, document.file, f"{job.where}.headers")
-            specs.append(builder.spec(name, job.url, job.fields, headers, job.poll_url))
+            file, where = document.file, job.where
+            headers = builder.expand_layer(job.headers, file, f"{where}.headers")
+            spec = builder.spec(job.url, job.fields, headers, job.poll_url, file, f"{where}.headers")
+            jobs.append((job.name, spec, file, where, "give each [[job]] a unique name"))
         warnings += _permission_warnings(document)
     for index, source in enumerate(sources, start=1):
-        where = f"source #{index} '{redact_url(source)}'"
-        name, url = parse_source(source)
+        name, url = _split_source(source)
+        builder.redactor.add(*url_secrets(url))
+        where = f"source #{index} '{shown(builder.redactor(redact_url(source)), 120)}'"
         check_url(url, COMMAND_LINE, where)
-        _claim(seen, name, COMMAND_LINE, where, "name it with NAME=URL")
-        specs.append(builder.spec(name, url, {}, {}, None))
+        spec = builder.spec(url, {}, {}, None, COMMAND_LINE, "-H")
+        jobs.append((name, spec, COMMAND_LINE, where, "name it with NAME=URL"))
+    specs: list[StreamSpec] = []
+    seen: dict[str, str] = {}
+    for given, spec, file, where, fix in jobs:
+        # A name derived from the URL is redacted here, once, knowing every secret of the configuration.
+        name = given if given is not None else builder.redactor(redact_url(spec.url))
+        _claim(seen, name, file, where, fix)
+        specs.append(replace(spec, name=name))
     config_file = Path(document.file) if document else None
     return LoadedConfig(specs, builder.redactor, warnings, config_file)
 
 
 def _claim(seen: dict[str, str], name: str, file: str, where: str, fix: str) -> None:
     if name in seen:
-        problem = f"duplicate job name '{name}', also used by {seen[name]}"
+        problem = f"duplicate job name '{shown(name)}', also used by {seen[name]}"
         raise ConfigError(file, where, problem, fix)
     seen[name] = f"{where} in {file}" if file != COMMAND_LINE else f"{where} on the command line"
 
@@ -163,16 +175,20 @@ class _Builder:
 
     def spec(
         self,
-        name: str,
         url: str,
         job_fields: Mapping[str, Any],
         job_headers: Mapping[str, str],
         poll_url: str | None,
+        file: str,
+        headers_where: str,
     ) -> StreamSpec:
+        """The job's spec (named later, once every secret is known); learns its URLs' secrets."""
+        self.redactor.add(*url_secrets(url), *url_secrets(poll_url or ""))
         resolved = {**self.defaults, **job_fields, **self.overrides}
         headers = merge_headers([self.default_headers, job_headers, self.cli_headers])
+        check_total(headers, file, headers_where)
         return StreamSpec(
-            name=name, url=url, headers=headers, verify=self.verify, poll_url=poll_url, **resolved
+            name="", url=url, headers=headers, verify=self.verify, poll_url=poll_url, **resolved
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -18,8 +19,11 @@ from typing import Any
 
 import httpx
 
-from jobwatch.config_errors import ConfigError
-from jobwatch.config_headers import check_name
+from jobwatch.config_errors import ConfigError, shown
+from jobwatch.config_headers import check_name, check_size, forward_hosts
+
+MAX_CONFIG_BYTES = 1 << 20
+"""Largest configuration file read (a real one takes a few KiB)."""
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
@@ -33,7 +37,8 @@ class JobEntry:
     name: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
-    """Validated overrides among heartbeat_timeout, max_backoff, max_retries, complete_events."""
+    """Validated StreamSpec overrides: heartbeat_timeout, max_backoff, max_retries, complete_events,
+    forward_headers_to."""
     poll_url: str | None = None
 
 
@@ -145,6 +150,7 @@ def headers_table(value: object, file: str, where: str) -> dict[str, str]:
                 f"header value must be a string, got {type_name(header_value)}",
                 "put the value in double quotes",
             )
+        check_size(f"{name}: {header_value}", file, f"{where}.{name}")
     return dict(value)
 
 
@@ -162,6 +168,7 @@ JOB_KEYS: dict[str, _Check] = {
     "name": lambda v, f, w: text(v, f, w, 'name = "deploy-api"'),
     "url": lambda v, f, w: check_url(text(v, f, w, 'url = "https://..."'), f, w),
     "poll_url": lambda v, f, w: check_url(text(v, f, w, 'poll_url = "https://..."'), f, w),
+    "forward_headers": forward_hosts,
     **{key: DEFAULT_KEYS[key] for key in DEFAULT_KEYS if key != "max_line_bytes"},
 }
 TOP_KEYS = ("defaults", "job")
@@ -171,9 +178,9 @@ def check_keys(table: Mapping[str, object], allowed: Any, file: str, prefix: str
     """Reject keys not in `allowed`, suggesting the closest allowed one."""
     for key in table:
         if key not in allowed:
-            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key[:100], list(allowed), n=1, cutoff=0.6)
             fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
-            raise ConfigError(file, f"{prefix}{key}", f"unknown key '{key}'", fix)
+            raise ConfigError(file, f"{prefix}{shown(key)}", f"unknown key '{shown(key)}'", fix)
 
 
 def _checked(table: Mapping[str, object], schema: dict[str, _Check], file: str, prefix: str) -> dict:
@@ -183,8 +190,36 @@ def _checked(table: Mapping[str, object], schema: dict[str, _Check], file: str, 
 
 def parse_document(content: str, file: str, mode: int) -> ConfigDocument:
     """Parse and validate the text of a configuration file."""
+    data = _parse_toml(content, file)
+    check_keys(data, TOP_KEYS, file, "")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise ConfigError(
+            file, "defaults", f"expected a table, got {type_name(defaults)}", "write [defaults]"
+        )
+    if "forward_headers" in defaults:
+        raise ConfigError(
+            file,
+            "defaults.forward_headers",
+            "forward_headers is set per job, never for every job",
+            "move it into each [[job]] whose redirects may take its headers to that host",
+        )
+    checked = _checked(defaults, DEFAULT_KEYS, file, "defaults.")
+    default_headers = checked.pop("headers", {})
+    jobs = data.get("job", [])
+    if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
+        raise ConfigError(
+            file, "job", "expected an array of tables", "write [[job]], with double brackets, for each job"
+        )
+    entries = [_job(job, file, index) for index, job in enumerate(jobs, start=1)]
+    return ConfigDocument(file, mode, checked, default_headers, entries)
+
+
+def _parse_toml(content: str, file: str) -> dict[str, Any]:
+    """tomllib's reading of `content`; every way it can fail (syntax, nesting too deep for the recursive
+    parser, memory) is a one-line ConfigError naming the file."""
     try:
-        data = tomllib.loads(content)
+        return tomllib.loads(content)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION.search(message)
@@ -199,21 +234,14 @@ def parse_document(content: str, file: str, mode: int) -> ConfigDocument:
             f"invalid TOML: {problem}",
             "check that line: strings need double quotes, tables are [defaults] and [[job]]",
         ) from None
-    check_keys(data, TOP_KEYS, file, "")
-    defaults = data.get("defaults", {})
-    if not isinstance(defaults, dict):
-        raise ConfigError(
-            file, "defaults", f"expected a table, got {type_name(defaults)}", "write [defaults]"
-        )
-    checked = _checked(defaults, DEFAULT_KEYS, file, "defaults.")
-    default_headers = checked.pop("headers", {})
-    jobs = data.get("job", [])
-    if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
-        raise ConfigError(
-            file, "job", "expected an array of tables", "write [[job]], with double brackets, for each job"
-        )
-    entries = [_job(job, file, index) for index, job in enumerate(jobs, start=1)]
-    return ConfigDocument(file, mode, checked, default_headers, entries)
+    except RecursionError:
+        problem = "invalid TOML: arrays or tables nested too deeply"
+    except MemoryError:
+        problem = "invalid TOML: too large to parse"
+    except Exception as exc:  # tomllib on hostile input: any failure is a bad file, not a crash
+        problem = f"invalid TOML: {type(exc).__name__}"
+    fix = "a config is a [defaults] table and [[job]] tables of plain values"
+    raise ConfigError(file, None, problem, fix)
 
 
 def _job(table: dict[str, object], file: str, index: int) -> JobEntry:
@@ -223,6 +251,8 @@ def _job(table: dict[str, object], file: str, index: int) -> JobEntry:
         raise ConfigError(
             file, f"{where}.url", "missing url", 'add url = "https://..." to this [[job]]'
         )
+    if "forward_headers" in checked:
+        checked["forward_headers_to"] = checked.pop("forward_headers")
     return JobEntry(
         where=where,
         url=checked.pop("url"),
@@ -237,8 +267,9 @@ def read_document(path: Path, *, explicit: bool) -> ConfigDocument | None:
     """Read and validate `path`; None when it is absent and was not asked for explicitly."""
     file = str(path)
     try:
-        raw = path.read_bytes()
-        mode = path.stat().st_mode
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+            mode = os.fstat(handle.fileno()).st_mode
     except FileNotFoundError:
         if not explicit:
             return None
@@ -249,6 +280,10 @@ def read_document(path: Path, *, explicit: bool) -> ConfigDocument | None:
         raise ConfigError(
             file, None, f"cannot read: {exc.strerror}", "check its permissions (chmod u+r)"
         ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            file, None, "file is over the 1 MiB limit", "check the --config path; a config takes a few KiB"
+        )
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from jobwatch.textsafe import sanitize
         ("rtl\u202eevil\u202c", "rtl\\u202eevil\\u202c"),
         ("iso\u2066x\u2069", "iso\\u2066x\\u2069"),
         ("tab\tnl\n", "tab\\x09nl\\x0a"),
+        ("soft\u00adhyphen", "soft\\xadhyphen"),
         ("héllo ✓ 日本", "héllo ✓ 日本"),
     ],
 )
@@ -38,5 +41,26 @@ def test_a_cut_never_leaves_half_an_escape() -> None:
 def test_output_is_bounded_and_free_of_controls(text: str, max_len: int) -> None:
     out = sanitize(text, max_len)
     assert len(out) <= max_len
-    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or 0x202A <= ord(c) <= 0x202E
-                   or 0x2066 <= ord(c) <= 0x2069 for c in out)
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in out)
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064",
+     "\ufeff", "\u180e", "\u206a", "\u3164", "\u115f", "\ufff9"],
+)
+def test_invisible_format_characters_are_shown_as_escapes(invisible: str) -> None:
+    assert sanitize(f"deploy{invisible}api") == f"deploy\\u{ord(invisible):04x}api"
+
+
+def test_astral_invisible_tag_characters_are_shown_as_escapes() -> None:
+    assert sanitize("job\U000e0041\U000e0001") == "job\\U000e0041\\U000e0001"
+
+
+def test_names_differing_only_by_an_invisible_character_look_different() -> None:
+    names = ["api", "api\u200b", "a\u2060pi", "\ufeffapi", "api\u200d", "api\u3164"]
+    assert len({sanitize(name) for name in names}) == len(names)
+
+
+def test_a_cut_never_leaves_half_a_long_escape() -> None:
+    assert sanitize("abcdef\U000e0041xyz", 12) == "abcdef…"
