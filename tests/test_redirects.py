@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 import trustme
 
 from jobwatch.demo import DemoServer, RawResponse
 from jobwatch.stream.events import StreamState
+from jobwatch.stream.http import host_name
 from streamkit import run_stream
 from tlskit import tls_server
 
@@ -103,3 +105,7 @@ async def test_insecure_allows_a_redirect_from_https_to_http(ca: trustme.CA) -> 
         async with tls_server(ca, status=302, headers=[("Location", target)]) as secure:
             final, _ = await run_stream(f"{secure}/events", verify=False)
     assert final.state is StreamState.COMPLETED
+
+
+def test_a_trusted_international_host_is_compared_in_its_ascii_form() -> None:
+    assert host_name(httpx.URL("https://BÜCHER.example./events")) == "xn--bcher-kva.example"

@@ -20,6 +20,7 @@ from jobwatch.stream.http import (
     NoContent,
     check_redirect,
     check_response,
+    host_name,
     redirect_target,
     request_headers,
     same_origin,
@@ -97,7 +98,7 @@ class Connection:
                             # The user's headers stay with their origin, whatever their names, unless the
                             # user named the target host as trusted; once dropped they stay dropped.
                             carry_user_headers = carry_user_headers and (
-                                same_origin(url, target) or target.host in spec.forward_headers_to
+                                same_origin(url, target) or host_name(target) in spec.forward_headers_to
                             )
                             headers = request_headers(spec.headers if carry_user_headers else {}, cursor)
                             url = target

@@ -69,6 +69,11 @@ def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     )  # fmt: skip
 
 
+def host_name(url: httpx.URL) -> str:
+    """The host as configured names are kept: ASCII (IDNA `xn--` form), lower case, no trailing dot."""
+    return url.raw_host.decode("ascii").lower().rstrip(".")
+
+
 def check_redirect(source: httpx.URL, target: httpx.URL, *, insecure: bool) -> None:
     """An https → http redirect would send the request in clear text: fatal unless --insecure."""
     if source.scheme == "https" and target.scheme == "http" and not insecure:
