@@ -17,6 +17,7 @@ from jobwatch import __version__
 
 COMMANDS = ("tail", "demo", "demo-server")
 EXIT_USAGE = 2
+MIN_LINE_BYTES = 1024  # jobwatch.config_schema.MIN_LINE_BYTES, not imported so `--help` stays light
 
 _EPILOG = """\
 commands:
@@ -45,6 +46,20 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _line_bytes(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < MIN_LINE_BYTES:
+        expected = f"expected a whole number of bytes >= {MIN_LINE_BYTES}"
+        raise argparse.ArgumentTypeError(f"{expected}, got {value!r}")
+    return int(value)
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a closed or broken stderr is ignored, never an error of the run."""
+    from jobwatch.tailio import SafeStderr
+
+    SafeStderr(sys.stderr).write(line + "\n")
+
+
 def _stream_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="URL or NAME=URL of an SSE stream")
     parser.add_argument("--config", metavar="FILE", type=Path, help="TOML configuration file "
@@ -60,10 +75,16 @@ def _stream_options(parser: argparse.ArgumentParser) -> None:
                         help="cap of the exponential reconnect backoff (default 30)")
     parser.add_argument("--complete-event", action="append", default=[], metavar="NAME",
                         help="event type that ends a job for good (repeatable; default: complete, done)")
+    parser.add_argument("--max-line-bytes", type=_line_bytes, metavar="N",
+                        help="an event with a longer line is skipped with a notice (default 1048576, "
+                        f"at least {MIN_LINE_BYTES})")
     state = parser.add_mutually_exclusive_group()
     state.add_argument("--state", metavar="FILE", type=Path,
                        help="where resume cursors persist (default under $XDG_STATE_HOME/jobwatch/)")
     state.add_argument("--no-state", action="store_true", help="do not read or write resume cursors")
+    parser.add_argument("--from-start", action="store_true",
+                        help="ignore saved cursors and completion marks: read every job from its start "
+                        "(where they are saved is unchanged)")
     parser.add_argument("--log-file", metavar="FILE", type=Path,
                         help="append a debug log (connections, responses, delays and why; secrets redacted)")
     tls = parser.add_mutually_exclusive_group()
@@ -91,7 +112,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="jobwatch tail", description="Print every event of every source, one line each. "
             "State changes go to stderr. Exit 0 when no stream failed, 1 when any did, 2 on usage or "
-            "configuration errors, 130 on Ctrl-C.")
+            "configuration errors; 130 on Ctrl-C (SIGINT), 143 on SIGTERM, 129 on SIGHUP and 141 when "
+            "stdout is closed (e.g. `| head`), each after saving the cursors of the lines written.")
         _stream_options(parser)
         parser.add_argument("--format", choices=("text", "jsonl"), default="text",
                             help="text: 'HH:MM:SS.mmm  job  type  data'; jsonl: one JSON object per event")
@@ -124,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: one line on the terminal, the traceback only in the --log-file
         logging.getLogger("jobwatch").exception("internal error")
-        print(f"jobwatch: internal error: {type(exc).__name__} (details go to --log-file)", file=sys.stderr)
+        _say(f"jobwatch: internal error: {type(exc).__name__} (details go to --log-file)")
         return 1
 
 
@@ -135,22 +157,22 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     settings = Settings(
         headers=args.header, heartbeat_timeout=args.heartbeat_timeout, max_backoff=args.max_backoff,
         max_retries=args.max_retries, complete_events=args.complete_event, insecure=args.insecure,
-        ca_bundle=args.ca_bundle)
+        ca_bundle=args.ca_bundle, max_line_bytes=args.max_line_bytes)
     explicit = args.config is not None
     try:
         loaded = load_specs(args.sources, settings, args.config or default_config_path(), explicit=explicit)
     except ConfigError as exc:
-        print(f"jobwatch: {exc}", file=sys.stderr)
+        _say(f"jobwatch: {exc}")
         return EXIT_USAGE
     for warning in loaded.warnings:
-        print(f"jobwatch: warning: {warning}", file=sys.stderr)
+        _say(f"jobwatch: warning: {warning}")
     if not loaded.specs:
-        print("jobwatch: no sources: give SOURCE arguments or [[job]] entries in the config file "
-              "(or try `jobwatch demo`)", file=sys.stderr)
+        _say("jobwatch: no sources: give SOURCE arguments or [[job]] entries in the config file "
+             "(or try `jobwatch demo`)")
         return EXIT_USAGE
 
     def state_error(message: str) -> None:
-        print(f"jobwatch: warning: {loaded.redactor(message)}", file=sys.stderr)
+        _say(f"jobwatch: warning: {loaded.redactor(message)}")
 
     if args.log_file is not None:
         from jobwatch.logfile import open_log_file
@@ -158,11 +180,14 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
         try:
             open_log_file(args.log_file, loaded.redactor)
         except OSError as exc:
-            print(f"jobwatch: --log-file {args.log_file}: cannot open: {exc.strerror}", file=sys.stderr)
+            _say(f"jobwatch: --log-file {args.log_file}: cannot open: {exc.strerror}")
             return EXIT_USAGE
     state_path = None if args.no_state else (args.state or default_state_path())
     cursors = CursorStore(state_path, on_error=state_error)
-    specs = [replace(spec, last_event_id=cursors.get(spec.url)) for spec in loaded.specs]
+    specs = loaded.specs
+    if not args.from_start:
+        specs = [replace(spec, last_event_id=cursors.get(spec.url), completed=cursors.is_completed(spec.url))
+                 for spec in specs]  # fmt: skip
     if command == "tail":
         from jobwatch.tail import run_tail
 
