@@ -15,7 +15,7 @@ import select
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, NamedTuple
+from typing import IO
 
 from jobwatch.stream.events import SSEvent
 
@@ -27,13 +27,9 @@ class Interrupted(Exception):
     """Raised by tail's signal handler while stdout takes no bytes (a reader that stopped reading)."""
 
 
-class _Pending(NamedTuple):
-    text: str
-    url: str
-    last_event_id: str
-    completed: bool
-    events: Sequence[SSEvent]
-    """One line of `text` per event, in order (empty for a cursor move without a line)."""
+_Pending = tuple[str, str, str, bool, Sequence[SSEvent]]
+"""(text, url, last event id, completed, events): one line of text per event, in order; a cursor move
+without a line has no text and no events. A plain tuple: one is queued per event batch."""
 
 
 def stream_writer(stream: IO[bytes]) -> tuple[Callable[[bytes | memoryview], int], int | None]:
@@ -93,7 +89,7 @@ class CommittingOutput:
         """Queue one line per event (all in `text`); the cursor moves to the last event's once written."""
         if self.closed:
             return
-        self._pending.append(_Pending(text, url, events[-1].last_event_id, False, events))
+        self._pending.append((text, url, events[-1].last_event_id, False, events))
         self._size += len(text)
         if self._size >= self._limit:
             self.flush()
@@ -105,7 +101,7 @@ class CommittingOutput:
         if self.closed:
             return
         if self._pending:
-            self._pending.append(_Pending("", url, last_event_id, completed, ()))
+            self._pending.append(("", url, last_event_id, completed, ()))
         else:
             self._commit(url, last_event_id, completed)
 
@@ -117,11 +113,12 @@ class CommittingOutput:
         pending, self._pending, self._size = self._pending, [], 0
         if self.closed or not pending:
             return
-        data = "".join([item.text for item in pending]).encode("utf-8", "replace")
+        data = "".join([item[0] for item in pending]).encode("utf-8", "replace")
         written, failure = self._write_all(data)
         if written == len(data):
-            for item in pending:
-                self._commit(item.url, item.last_event_id, item.completed)
+            latest = {item[1]: item for item in pending}  # the last move of each source decides its cursor
+            for _, url, last_event_id, completed, _ in latest.values():
+                self._commit(url, last_event_id, completed)
         else:
             self._commit_written(pending, written)
         if isinstance(failure, Interrupted):
@@ -174,20 +171,20 @@ class CommittingOutput:
     def _commit_written(self, pending: list[_Pending], written: int) -> None:
         """Commit the queued moves whose lines lie wholly within the first `written` bytes."""
         offset = 0
-        for item in pending:
-            size = len(item.text.encode("utf-8", "replace"))
+        for text, url, last_event_id, completed, events in pending:
+            size = len(text.encode("utf-8", "replace"))
             if offset + size <= written:
-                self._commit(item.url, item.last_event_id, item.completed)
+                self._commit(url, last_event_id, completed)
                 offset += size
                 continue
             whole = 0
-            for line in item.text.split("\n")[: len(item.events)]:
+            for line in text.split("\n")[: len(events)]:
                 offset += len(line.encode("utf-8", "replace")) + 1
                 if offset > written:
                     break
                 whole += 1
             if whole:
-                self._commit(item.url, item.events[whole - 1].last_event_id, False)
+                self._commit(url, events[whole - 1].last_event_id, False)
             return
 
 
