@@ -144,6 +144,7 @@ class _Ending:
         self.out: CommittingOutput | None = None
 
     def stop(self, code: int) -> None:
+        """End with `code` unless a signal or another reason came first: no more output, tasks cancelled."""
         if self.code is None:
             self.code = self.signalled or code
         if self.out is not None:
@@ -152,6 +153,7 @@ class _Ending:
             task.cancel()
 
     def stdout_closed(self, error: OSError | None) -> None:
+        """Stdout is gone (error None: exit 141, quietly) or failing (one line on stderr, exit 1)."""
         if error is not None and self.signalled is None:
             self._err.write(f"jobwatch: cannot write to stdout: {sanitize(error.strerror or str(error))}\n")
         self.stop(EXIT_STDOUT_CLOSED if error is None else EXIT_FAILED)
@@ -195,11 +197,12 @@ async def run_tail(
         finally:
             ticker.cancel()
             unwatch()
-            restore()
-            out.flush()
+            out.flush()  # a signal may still interrupt it: the handlers are restored only after the save
             cursors.flush()
-    if ending.code is not None:
-        return ending.code
+            restore()
+    stopped = ending.code if ending.code is not None else ending.signalled
+    if stopped is not None:
+        return stopped
     for spec, result in zip(specs, results, strict=True):
         if isinstance(result, Exception):  # a bug, not a stream outcome: one line, no traceback
             printer.final[spec.name] = StreamState.FAILED
