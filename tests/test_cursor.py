@@ -1,14 +1,17 @@
-"""Specification of the cursor store: round trip, atomic 0600 saves, debounce, merging, bad files."""
+"""Specification of the cursor store: round trip, atomic 0600 saves, debounce, merging, bad files,
+completion marks, and a file keyed by URL digests that never holds a secret (migrated from version 1)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from pathlib import Path
 
 import pytest
 
-from jobwatch.stream.cursor import CursorStore, default_state_path
+from jobwatch.redact import redact_url
+from jobwatch.stream.cursor import CursorStore, default_state_path, url_key
 
 A = "https://ci.example/jobs/1/events"
 B = "https://ci.example/jobs/2/events"
@@ -34,9 +37,10 @@ def deny_reading(path: Path) -> bytes:
 
 
 def on_disk(path: Path) -> dict[str, str]:
+    """The saved cursors by the (redacted) URL stored beside each digest."""
     data = json.loads(path.read_text())
-    assert data["version"] == 1
-    return data["cursors"]
+    assert data["version"] == 2
+    return {entry["url"]: entry["id"] for entry in data["cursors"].values()}
 
 
 def test_default_state_path_is_under_xdg_state_home() -> None:
@@ -61,11 +65,12 @@ def test_cursors_survive_a_restart(state: Path) -> None:
     assert (again.get(A), again.get(B)) == ("41", "7")
 
 
-def test_file_is_versioned_json_keyed_by_url(state: Path) -> None:
+def test_file_is_versioned_json_keyed_by_the_sha256_of_the_url(state: Path) -> None:
     store = CursorStore(state)
     store.set(A, "41")
     store.flush()
-    assert json.loads(state.read_text()) == {"version": 1, "cursors": {A: "41"}}
+    digest = hashlib.sha256(A.encode()).hexdigest()
+    assert json.loads(state.read_text()) == {"version": 2, "cursors": {digest: {"id": "41", "url": A}}}
 
 
 def test_file_is_private_and_its_new_directory_too(state: Path) -> None:
@@ -192,6 +197,8 @@ def test_a_store_does_not_overwrite_cursors_it_only_loaded(state: Path) -> None:
         ("\x00\x01garbage", "corrupt or truncated"),
         ("[1, 2]", "not a jobwatch cursor file"),
         ('{"version": 1, "cursors": {"u": 3}}', "corrupt 'cursors' table"),
+        ('{"version": 2, "cursors": {"k": "7"}}', "corrupt 'cursors' table"),
+        ('{"version": 2, "cursors": {"k": {"id": "7", "completed": "yes"}}}', "corrupt 'cursors' table"),
     ],
 )
 def test_corrupt_file_is_reported_once_and_ignored(state: Path, content: str, cause: str) -> None:
@@ -219,14 +226,14 @@ def test_corrupt_file_is_moved_aside_and_replaced_on_save(state: Path) -> None:
 
 def test_file_of_an_unknown_version_is_never_overwritten(state: Path) -> None:
     state.parent.mkdir()
-    state.write_text('{"version": 2, "cursors": {}}')
+    state.write_text('{"version": 3, "cursors": {}}')
     errors: list[str] = []
     store = CursorStore(state, on_error=errors.append)
     store.set(A, "1")
     store.flush()
-    assert state.read_text() == '{"version": 2, "cursors": {}}'
+    assert state.read_text() == '{"version": 3, "cursors": {}}'
     assert store.get(A) == "1"
-    assert len(errors) == 1 and "unknown format version 2" in errors[0]
+    assert len(errors) == 1 and "unknown format version 3" in errors[0]
 
 
 def test_unwritable_location_is_reported_once_and_cursors_stay_in_memory(tmp_path: Path) -> None:
@@ -263,3 +270,82 @@ def test_bad_file_without_an_error_callback_is_still_worked_around(state: Path) 
     store = CursorStore(state)
     store.set(A, "1")
     assert store.get(A) == "1"
+
+
+# --- completion marks ----------------------------------------------------------------------------
+
+
+def test_a_source_is_not_completed_until_marked(state: Path) -> None:
+    store = CursorStore(state)
+    store.set(A, "3")
+    assert (store.is_completed(A), store.is_completed(B)) == (False, False)
+
+
+def test_completion_mark_survives_a_restart_with_its_cursor(state: Path) -> None:
+    store = CursorStore(state)
+    store.set(A, "9", completed=True)
+    store.set(B, "4")
+    store.flush()
+    again = CursorStore(state)
+    assert (again.get(A), again.is_completed(A), again.is_completed(B)) == ("9", True, False)
+
+
+def test_a_later_set_without_completed_clears_the_mark(state: Path) -> None:
+    store = CursorStore(state, debounce=0)
+    store.set(A, "9", completed=True)
+    store.set(A, "9")
+    assert not store.is_completed(A)
+    assert not CursorStore(state).is_completed(A)
+
+
+def test_marking_an_unchanged_cursor_completed_is_saved(state: Path) -> None:
+    store = CursorStore(state, debounce=0)
+    store.set(A, "9")
+    store.set(A, "9", completed=True)
+    assert CursorStore(state).is_completed(A)
+
+
+# --- no secret in the file -----------------------------------------------------------------------
+
+SECRET_URL = "https://bob:hunter22@ci.example/jobs/1/events?token=t0ps3cret"
+
+
+def test_the_file_holds_neither_credentials_nor_the_raw_url(state: Path) -> None:
+    store = CursorStore(state)
+    store.set(SECRET_URL, "5", completed=True)
+    store.flush()
+    text = state.read_text()
+    assert "hunter22" not in text and "t0ps3cret" not in text and SECRET_URL not in text
+    assert CursorStore(state).get(SECRET_URL) == "5"
+
+
+def test_the_url_beside_each_digest_is_the_redacted_url(state: Path) -> None:
+    store = CursorStore(state)
+    store.set(SECRET_URL, "5")
+    store.flush()
+    (entry,) = json.loads(state.read_text())["cursors"].values()
+    assert entry["url"] == redact_url(SECRET_URL)
+
+
+def test_a_version_1_file_is_read_and_its_raw_urls_are_gone_after_the_next_save(state: Path) -> None:
+    state.parent.mkdir()
+    state.write_text(json.dumps({"version": 1, "cursors": {SECRET_URL: "41", A: "7"}}))
+    store = CursorStore(state)
+    assert (store.get(SECRET_URL), store.get(A), store.is_completed(A)) == ("41", "7", False)
+    store.flush()
+    text = state.read_text()
+    assert "hunter22" not in text and "t0ps3cret" not in text
+    assert json.loads(text)["version"] == 2
+    again = CursorStore(state)
+    assert (again.get(SECRET_URL), again.get(A)) == ("41", "7")
+
+
+def test_a_version_1_file_written_by_another_process_is_migrated_by_the_merge(state: Path) -> None:
+    store = CursorStore(state)
+    state.parent.mkdir()
+    state.write_text(json.dumps({"version": 1, "cursors": {SECRET_URL: "41"}}))
+    store.set(A, "1")
+    store.flush()
+    assert "t0ps3cret" not in state.read_text()
+    assert on_disk(state) == {A: "1", redact_url(SECRET_URL): "41"}
+    assert url_key(SECRET_URL) in json.loads(state.read_text())["cursors"]

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from jobwatch.demo import DemoServer, Fault, JobScript, RawResponse
 from jobwatch.stream.cursor import CursorStore
+from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tail import run_tail
+from jobwatch.tail import TailPrinter, run_tail, state_line
+from jobwatch.tailio import CommittingOutput
 
 JOBWATCH = [sys.executable, "-m", "jobwatch"]
 
@@ -233,3 +235,15 @@ def test_unwritable_log_file_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--log-file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_job_completed_earlier_is_reported_in_those_words() -> None:
+    status = StreamStatus(StreamState.COMPLETED, detail="completed earlier at id 4", job_done=True)
+    assert state_line("j", status) == "jobwatch: j: completed earlier at id 4\n"
+
+
+async def test_a_notice_is_one_escaped_stderr_line_naming_the_job() -> None:
+    err = io.StringIO()
+    out = CommittingOutput(io.BytesIO().write, None, lambda *_: None, lambda _: None)
+    TailPrinter([StreamSpec("j", "http://h/x")], "jsonl", out, err).on_notice("j", "event 7 skipped:\x1b[2J")
+    assert err.getvalue() == "jobwatch: j: event 7 skipped:\\x1b[2J\n"

@@ -19,6 +19,7 @@ from jobwatch.textsafe import sanitize
 
 COMMANDS = ("tail", "demo", "demo-server")
 EXIT_USAGE = 2
+MIN_LINE_BYTES = 1024  # jobwatch.config_schema.MIN_LINE_BYTES, not imported so `--help` stays light
 
 _EPILOG = """\
 commands:
@@ -41,8 +42,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _say(text: str) -> None:
-    """One line on stderr, escaped: it may hold paths, sources or server text."""
-    print(f"jobwatch: {sanitize(text)}", file=sys.stderr)
+    """One line on stderr, escaped (it may hold paths, sources or server text); a closed or broken stderr
+    is ignored, never an error of the run."""
+    from jobwatch.tailio import SafeStderr
+
+    SafeStderr(sys.stderr).write(f"jobwatch: {sanitize(text)}\n")
 
 
 def _positive(value: str) -> float:
@@ -61,6 +65,13 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _line_bytes(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < MIN_LINE_BYTES:
+        expected = f"expected a whole number of bytes >= {MIN_LINE_BYTES}"
+        raise argparse.ArgumentTypeError(f"{expected}, got {value!r}")
+    return int(value)
+
+
 def _stream_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="URL or NAME=URL of an SSE stream")
     parser.add_argument("--config", metavar="FILE", type=Path, help="TOML configuration file "
@@ -76,10 +87,16 @@ def _stream_options(parser: argparse.ArgumentParser) -> None:
                         help="cap of the exponential reconnect backoff (default 30)")
     parser.add_argument("--complete-event", action="append", default=[], metavar="NAME",
                         help="event type that ends a job for good (repeatable; default: complete, done)")
+    parser.add_argument("--max-line-bytes", type=_line_bytes, metavar="N",
+                        help="an event with a longer line is skipped with a notice (default 1048576, "
+                        f"at least {MIN_LINE_BYTES})")
     state = parser.add_mutually_exclusive_group()
     state.add_argument("--state", metavar="FILE", type=Path,
                        help="where resume cursors persist (default under $XDG_STATE_HOME/jobwatch/)")
     state.add_argument("--no-state", action="store_true", help="do not read or write resume cursors")
+    parser.add_argument("--from-start", action="store_true",
+                        help="ignore saved cursors and completion marks: read every job from its start "
+                        "(where they are saved is unchanged)")
     parser.add_argument("--log-file", metavar="FILE", type=Path,
                         help="append a debug log (connections, responses, delays and why; secrets redacted)")
     tls = parser.add_mutually_exclusive_group()
@@ -107,7 +124,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser = _Parser(
             prog="jobwatch tail", description="Print every event of every source, one line each. "
             "State changes go to stderr. Exit 0 when no stream failed, 1 when any did, 2 on usage or "
-            "configuration errors, 130 on Ctrl-C.")
+            "configuration errors; 130 on Ctrl-C (SIGINT), 143 on SIGTERM, 129 on SIGHUP and 141 when "
+            "stdout is closed (e.g. `| head`), each after saving the cursors of the lines written.")
         _stream_options(parser)
         parser.add_argument("--format", choices=("text", "jsonl"), default="text",
                             help="text: 'HH:MM:SS.mmm  job  type  data'; jsonl: one JSON object per event")
@@ -140,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: one line on the terminal, the traceback only in the --log-file
         logging.getLogger("jobwatch").exception("internal error")
-        print(f"jobwatch: internal error: {type(exc).__name__} (details go to --log-file)", file=sys.stderr)
+        _say(f"internal error: {type(exc).__name__} (details go to --log-file)")
         return 1
 
 
@@ -151,7 +169,7 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     settings = Settings(
         headers=args.header, heartbeat_timeout=args.heartbeat_timeout, max_backoff=args.max_backoff,
         max_retries=args.max_retries, complete_events=args.complete_event, insecure=args.insecure,
-        ca_bundle=args.ca_bundle)
+        ca_bundle=args.ca_bundle, max_line_bytes=args.max_line_bytes)
     explicit = args.config is not None
     try:
         loaded = load_specs(args.sources, settings, args.config or default_config_path(), explicit=explicit)
@@ -161,8 +179,8 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     for warning in loaded.warnings:
         _say(f"warning: {loaded.redactor(warning)}")
     if not loaded.specs:
-        print("jobwatch: no sources: give SOURCE arguments or [[job]] entries in the config file "
-              "(or try `jobwatch demo`)", file=sys.stderr)
+        _say("no sources: give SOURCE arguments or [[job]] entries in the config file "
+             "(or try `jobwatch demo`)")
         return EXIT_USAGE
 
     def state_error(message: str) -> None:
@@ -178,7 +196,10 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
             return EXIT_USAGE
     state_path = None if args.no_state else (args.state or default_state_path())
     cursors = CursorStore(state_path, on_error=state_error)
-    specs = [replace(spec, last_event_id=cursors.get(spec.url)) for spec in loaded.specs]
+    specs = loaded.specs
+    if not args.from_start:
+        specs = [replace(spec, last_event_id=cursors.get(spec.url), completed=cursors.is_completed(spec.url))
+                 for spec in specs]  # fmt: skip
     if command == "tail":
         from jobwatch.tail import run_tail
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jobwatch.config_errors import COMMAND_LINE, ConfigError, shown
 from jobwatch.config_headers import check_total, expand, has_reference, merge_headers, parse_header_line
-from jobwatch.config_schema import ConfigDocument, check_url, read_document
+from jobwatch.config_schema import ConfigDocument, check_url, line_bytes, read_document
 from jobwatch.config_schema import retries as check_retries
 from jobwatch.config_schema import seconds as check_seconds
 from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url, url_secrets
@@ -42,6 +42,7 @@ class Settings:
     complete_events: Sequence[str] = ()
     insecure: bool = False
     ca_bundle: str | None = None
+    max_line_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def _command_line_fields(settings: Settings) -> dict[str, Any]:
                 COMMAND_LINE, "--complete-event", "empty event name", "write e.g. --complete-event done"
             )
         fields["complete_events"] = tuple(settings.complete_events)
+    if settings.max_line_bytes is not None:
+        fields["max_line_bytes"] = line_bytes(settings.max_line_bytes, COMMAND_LINE, "--max-line-bytes")
     return fields
 
 

@@ -38,7 +38,7 @@ class JobEntry:
     headers: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     """Validated StreamSpec overrides: heartbeat_timeout, max_backoff, max_retries, complete_events,
-    forward_headers_to."""
+    max_line_bytes, forward_headers_to."""
     poll_url: str | None = None
 
 
@@ -103,11 +103,17 @@ def event_names(value: object, file: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+MIN_LINE_BYTES = 1024
+
+
 def line_bytes(value: object, file: str, where: str) -> int:
-    """A positive byte count."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    """A byte count of at least MIN_LINE_BYTES (the bound on one line of an event)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_LINE_BYTES:
         raise ConfigError(
-            file, where, "expected a whole number of bytes above 0", "write e.g. 1048576 for 1 MiB"
+            file,
+            where,
+            f"expected a whole number of bytes, at least {MIN_LINE_BYTES}",
+            "write e.g. 1048576 for 1 MiB",
         )
     return value
 
@@ -169,7 +175,7 @@ JOB_KEYS: dict[str, _Check] = {
     "url": lambda v, f, w: check_url(text(v, f, w, 'url = "https://..."'), f, w),
     "poll_url": lambda v, f, w: check_url(text(v, f, w, 'poll_url = "https://..."'), f, w),
     "forward_headers": forward_hosts,
-    **{key: DEFAULT_KEYS[key] for key in DEFAULT_KEYS if key != "max_line_bytes"},
+    **DEFAULT_KEYS,
 }
 TOP_KEYS = ("defaults", "job")
 
