@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,15 @@ class FakeCursorStore:
 @pytest.fixture
 def tmp(tmp_path: Path) -> Path:
     return tmp_path
+
+
+async def test_a_write_to_stderr_while_the_dashboard_runs_does_not_fail(tmp: Path) -> None:
+    """Textual captures stderr and calls its own App._flush on flush; the app must not shadow that name."""
+    app, factory, clock = make_app(tmp_path=tmp)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, factory, clock)
+        print("a library's warning", file=sys.stderr, flush=True)
+        assert app.is_running
 
 
 class TestDashboardKeys:

@@ -167,9 +167,9 @@ class JobwatchApp(ActionsMixin, App[int]):
         """Push every change since the last flush to the widgets, in one batch."""
         # NoMatches: the app is composing or shutting down; the next flush catches up.
         with contextlib.suppress(NoMatches):
-            self._flush(all_jobs)
+            self._refresh_views(all_jobs)
 
-    def _flush(self, all_jobs: bool) -> None:
+    def _refresh_views(self, all_jobs: bool) -> None:
         dirty = self.model.take_dirty()
         for job in self.model.take_failures():
             self._announce_failure(job)
