@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +27,7 @@ from jobwatch.ui.actions import ActionsMixin
 from jobwatch.ui.commands import JobCommands
 from jobwatch.ui.detail import DetailScreen
 from jobwatch.ui.format import summary_line
+from jobwatch.ui.signals import install_exit_signals
 from jobwatch.ui.streams import EngineStreamFactory, StreamFactory
 from jobwatch.ui.themes import DEFAULT_THEME, discover_themes
 from jobwatch.ui.widgets import JobList, JobPanel, SummaryBar
@@ -70,8 +72,13 @@ class JobwatchApp(ActionsMixin, App[int]):
         tick_interval: float = 1.0,
         export_dir: Path | None = None,
         user_theme_dir: Path | None = None,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__()
+        self.handle_signals = handle_signals
+        """Quit cleanly on SIGHUP/SIGTERM/SIGINT (the real process; tests running in pytest leave it off)."""
+        self.exit_guard: threading.Timer | None = None
+        """Ends the process if the shutdown after a signal hangs; cancelled once `run()` returned."""
         self.clock = clock
         self.redact: Callable[[str], str] = redactor or str
         self.cursor_store = cursor_store
@@ -126,6 +133,10 @@ class JobwatchApp(ActionsMixin, App[int]):
         with VerticalScroll(id="grid"):
             yield Container(id="panels")
         yield Footer(compact=True)
+
+    def on_load(self) -> None:
+        if self.handle_signals:
+            install_exit_signals(self.leave_on_signal)
 
     def on_mount(self) -> None:
         for note in self._startup_notes:
