@@ -51,13 +51,54 @@ def test_open_stream_with_recent_bytes_is_live(job: JobModel, clock: FakeClock) 
     assert job.state(clock.now) is JobState.LIVE
 
 
-def test_open_stream_silent_longer_than_half_the_heartbeat_timeout_is_stale(
+def test_a_chatty_stream_falling_silent_is_stale_after_half_the_heartbeat_timeout(
+    job: JobModel, clock: FakeClock
+) -> None:
+    open_(job)
+    for _ in range(40):  # an event every second: the server's pace is known
+        job.record_event(ev())
+        clock.now += 1
+    clock.now -= 1
+    states = []
+    for silent in (14.9, 15.1):
+        states.append(job.state(clock.now + silent))
+    assert states == [JobState.LIVE, JobState.STALE]
+
+
+def pinging_job(clock: FakeClock, timeout: float) -> JobModel:
+    """An open job whose server sent its first events (the tests then send only pings)."""
+    job = JobModel(StreamSpec("j", "u", heartbeat_timeout=timeout), clock=clock)
+    open_(job)
+    job.record_heartbeat(clock.now)
+    job.record_events([ev("a", "1"), ev("b", "2")])
+    return job
+
+
+def test_pings_within_the_heartbeat_timeout_never_show_stale(clock: FakeClock) -> None:
+    job = pinging_job(clock, timeout=20)
+    start, shown = clock.now, set()
+    for step in range(1, 361):  # three minutes in half seconds, a ping every 15 s
+        clock.now = start + step / 2
+        if step % 30 == 0:
+            job.record_heartbeat(clock.now)
+        shown.add(job.state(clock.now))
+    assert shown == {JobState.LIVE}
+
+
+def test_stale_comes_before_the_heartbeat_timeout_even_after_long_ping_intervals(clock: FakeClock) -> None:
+    job = pinging_job(clock, timeout=20)
+    for _ in range(3):
+        clock.now += 15
+        job.record_heartbeat(clock.now)
+    assert [job.state(clock.now + silent) for silent in (18.9, 19.1)] == [JobState.LIVE, JobState.STALE]
+
+
+def test_before_the_server_showed_its_pace_only_the_coming_timeout_makes_it_stale(
     job: JobModel, clock: FakeClock
 ) -> None:
     open_(job)
     job.record_heartbeat(clock.now)
-    clock.now += 15.1
-    assert job.state(clock.now) is JobState.STALE
+    assert [job.state(clock.now + silent) for silent in (28.4, 28.6)] == [JobState.LIVE, JobState.STALE]
 
 
 def test_fresh_connection_gets_a_grace_period_even_after_old_bytes(

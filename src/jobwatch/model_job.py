@@ -18,6 +18,16 @@ Clock = Callable[[], float]
 DEFAULT_CAP = 2000
 DEFAULT_BYTE_BUDGET = 4 << 20
 
+STALE_FLOOR = 0.5
+"""Stale never comes sooner than this fraction of the heartbeat timeout..."""
+STALE_CAP = 0.95
+"""...and always a little before the watchdog drops the connection."""
+SILENCE_MARGIN = 1.5
+"""A silence this many times the longest recent one between bytes is unusual for that server."""
+LONG_SILENCE = 0.25
+"""Silences above this fraction of the timeout are remembered (shorter ones cannot raise the threshold)."""
+RECENT_SILENCES = 8
+
 
 class JobModel:
     """One job: its latest stream status, heartbeat, bounded recent events, rate and view flags."""
@@ -48,6 +58,10 @@ class JobModel:
         self.job_status: str | None = None
         self.last_byte_at: float | None = None
         self.opened_at: float | None = None
+        self._silences: deque[float] = deque(maxlen=RECENT_SILENCES)
+        """The longest recent silences between bytes of one connection (ping intervals, pauses)."""
+        self._steady = False
+        """Bytes kept coming on one connection for at least `STALE_CAP` of the timeout: its pace is known."""
         self.paused = False
         """The user paused the job: its stream is stopped until resumed."""
         self.follow = True
@@ -78,9 +92,15 @@ class JobModel:
 
     @property
     def stale_after(self) -> float:
-        """Silent for half the heartbeat timeout: a server pinging at the usual third of it has missed one
-        ping, while a stream that pings on time never flickers into stale."""
-        return self.spec.heartbeat_timeout / 2
+        """Seconds of silence after which an open stream shows `stale`: 1.5x the longest recent silence
+        between its bytes (a server pinging every 15 s is silent up to 15 s), at least half the heartbeat
+        timeout, and always a little below it. Until the job has shown how often it speaks, only the coming
+        timeout counts, so a stream whose pings arrive within the timeout never flickers into stale."""
+        timeout = self.spec.heartbeat_timeout
+        cap = timeout * STALE_CAP
+        if not (self._silences or self._steady):
+            return cap
+        return min(cap, max(timeout * STALE_FLOOR, SILENCE_MARGIN * max(self._silences, default=0.0)))
 
     def state(self, now: float) -> JobState:
         """The derived state word at clock time `now`."""
@@ -147,7 +167,7 @@ class JobModel:
         while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
             self._bytes -= len(buffer.popleft().data)
         self.rate.add(now, len(events))
-        self.last_byte_at = now
+        self._bytes_at(now)
         if not self.follow:
             self.unseen += len(events)
         if status is not None:
@@ -171,8 +191,19 @@ class JobModel:
         return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
 
     def record_heartbeat(self, at: float) -> None:
-        self.last_byte_at = at
+        self._bytes_at(at)
         self.dirty = True
+
+    def _bytes_at(self, at: float) -> None:
+        """Bytes arrived at `at`: learn how long this server stays silent on one connection."""
+        opened, last = self.opened_at, self.last_byte_at
+        if opened is not None and last is not None and last >= opened:
+            timeout = self.spec.heartbeat_timeout
+            if at - last > timeout * LONG_SILENCE:
+                self._silences.append(at - last)
+            if at - opened >= timeout * STALE_CAP:
+                self._steady = True
+        self.last_byte_at = at
 
     # -- view-side operations ---------------------------------------------------------------------
 

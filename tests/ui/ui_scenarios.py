@@ -66,7 +66,10 @@ SCRIPTS: dict[str, list[Step]] = {
         ),
     ],
     "train-model": [
+        at(START - 60),
         status(StreamState.OPEN, status_code=200),
+        *(heartbeat(START - 60 + 10 * n) for n in range(6)),  # a ping every 10 s, then silence
+        at(START),
         event('{"status": "running"}', "7", "status"),
         event('{"step": 120, "percent": 12}', "8", "progress"),
         heartbeat(START),
