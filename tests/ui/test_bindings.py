@@ -19,6 +19,7 @@ from jobwatch.ui.eventlines import EventLines
 from jobwatch.ui.widgets import JobList, JobPanel
 
 SIZE = (100, 30)
+MULTI_LINE = "first line\nsecond \x1b[31mred\n\tthird"
 
 
 class FakeCursorStore:
@@ -241,6 +242,25 @@ class TestDetailKeys:
             view = app.screen.query_one(EventLines)
             assert (view.timestamps, view.wrap) == (True, True)
             assert view._rows[-1][1].plain.startswith("00:00:00.000 log")
+
+    async def rows_of_last_event(self, tmp: Path, keys: list[str]) -> list[str]:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(MULTI_LINE, "43", "log")[1])  # type: ignore[arg-type]
+            app.flush()
+            await pilot.press("enter", *keys)
+            view = app.screen.query_one(EventLines)
+            return [row.plain for index, row in view._rows if index == len(view.records) - 1]
+
+    async def test_wrap_shows_each_line_of_multi_line_data_still_escaped(self, tmp: Path) -> None:
+        rows = await self.rows_of_last_event(tmp, ["w"])
+        assert rows == ["log      first line", "         second \\x1b[31mred", "         \\x09third"]
+
+    async def test_without_wrap_multi_line_data_stays_one_row_with_escaped_breaks(self, tmp: Path) -> None:
+        rows = await self.rows_of_last_event(tmp, [])
+        assert rows == ["log      first line\\x0asecond \\x1b[31mred\\x0a\\x09third"]
 
     async def test_enter_on_an_event_shows_pretty_json(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)

@@ -122,6 +122,7 @@ class TestDashboard:
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
 
 
+MULTI_LINE = "Traceback (most recent call last):\n  File \"deploy.py\", line 3\n\tboom \x1b[31mred\x07"
 HOSTILE = "red \x1b[31mALERT\x1b[0m bell\x07 c1\x9b2J bidi \u202eevil\u202c end"
 
 
@@ -172,6 +173,16 @@ class TestDetailView:
             await pilot.pause()
 
         assert self.run(snap_compare, tmp_path, [], after=hostile)
+
+
+    def test_multi_line_data_with_wrap_on(self, snap_compare, tmp_path: Path) -> None:
+        async def multi_line(pilot: Pilot[int], app: JobwatchApp, factory) -> None:
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(MULTI_LINE, "43", "log")[1])
+            app.flush()
+            await pilot.pause()
+
+        assert self.run(snap_compare, tmp_path, ["w"], size=(80, 24), after=multi_line)
 
 
 def test_scenario_clock_is_frozen_at_now() -> None:
