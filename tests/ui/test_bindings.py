@@ -19,6 +19,7 @@ from jobwatch.ui.eventlines import EventLines
 from jobwatch.ui.widgets import JobList, JobPanel
 
 SIZE = (100, 30)
+PASTE_ATTACK = "step\tok\nrm -rf ~ \x1b]0;x\x07\x1b[2K\r\x00 done \u202eevil"
 MULTI_LINE = "first line\nsecond \x1b[31mred\n\tthird"
 
 
@@ -279,6 +280,19 @@ class TestDetailKeys:
             await pilot.press("enter", "up", "c")
             assert copied == ['{"line": "build-api: step 41 ok", "stream": "stdout"}']
 
+
+    async def test_copy_escapes_control_characters_but_keeps_newlines_and_tabs(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(PASTE_ATTACK, "43", "log")[1])  # type: ignore[arg-type]
+            app.flush()
+            await pilot.press("enter", "c", "enter", "c")  # from the detail view, then the JSON view
+        safe = "step\tok\nrm -rf ~ \\x1b]0;x\\x07\\x1b[2K\\x0d\\x00 done \\u202eevil"
+        assert copied == [safe, safe]
 
 class TestPalette:
     async def hits_shown(self, pilot) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
+from jobwatch.ui.format import clipboard_text
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("Dashboard", ""),
@@ -29,7 +30,7 @@ HELP_KEYS: list[tuple[str, str]] = [
     ("/", "live filter (enter keeps it, escape clears it)"),
     ("t / w", "timestamps / wrap long lines"),
     ("↑/↓ enter", "select an event / show it as pretty JSON"),
-    ("c", "copy the selected event to the clipboard (OSC 52)"),
+    ("c", "copy the event (OSC 52), control characters escaped (not newline/tab)"),
     ("escape", "back to the dashboard"),
 ]
 
@@ -94,7 +95,7 @@ class EventScreen(ModalScreen[None]):
                 yield Static(Content(self.pretty(r.data)), id="event-json")
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.record.data)
+        self.app.copy_to_clipboard(clipboard_text(self.record.data))
         self.app.notify("event copied to the clipboard", markup=False)
 
 

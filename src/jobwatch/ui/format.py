@@ -204,3 +204,7 @@ def panel_event_line(record: EventRecord) -> str:
     return sanitize(f"{record.type:<8} {record.data}", PANEL_LINE_MAX)
 
 
+def clipboard_text(data: str) -> str:
+    """`data` for the clipboard: newlines and tabs kept, every other control character escaped, so pasting
+    it into a shell or an editor can never run an escape sequence."""
+    return "\n".join("\t".join(map(sanitize, line.split("\t"))) for line in data.split("\n"))
