@@ -204,6 +204,19 @@ def test_status_without_an_id_keeps_the_known_cursor(job: JobModel) -> None:
     assert job.last_event_id == "12"
 
 
+def test_a_notice_is_kept_in_order_with_the_events_but_is_not_an_event(clock: FakeClock) -> None:
+    model = DashboardModel(clock=clock, wall_clock=lambda: 1.7e9)
+    model.add(StreamSpec("a", "u"))
+    observer = model.observer_for("a")
+    observer.on_events("a", [ev("x", "6")])
+    observer.on_notice("a", "event 7 skipped: 2.0 MB over the 1 MiB limit")
+    observer.on_events("a", [ev("y", "8")])
+    job = model["a"]
+    assert [(r.data, r.id, r.notice) for r in job.events] == [
+        ("x", "6", False), ("event 7 skipped: 2.0 MB over the 1 MiB limit", "6", True), ("y", "8", False)]
+    assert (job.seq, job.received, sum(job.rate_series(clock.now)), job.last_event_id) == (3, 2, 2, "8")
+
+
 def test_job_status_comes_from_json_status_field(job: JobModel) -> None:
     job.record_event(ev('{"status": "running"}'))
     job.record_event(ev('{"line": "status is fine"}'))

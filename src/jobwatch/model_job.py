@@ -53,7 +53,9 @@ class JobModel:
         self.events: deque[EventRecord] = deque()
         self._bytes = 0
         self.seq = 0
-        """Events received so far; a view that has shown up to `seq` asks `events_since(seq)`."""
+        """Events and notices recorded so far; a view that has shown up to `seq` asks `events_since(seq)`."""
+        self.received = 0
+        """Events received so far."""
         self.rate = RateCounter()
         self.job_status: str | None = None
         self.last_byte_at: float | None = None
@@ -162,10 +164,9 @@ class JobModel:
             if '"status"' in data:
                 status = parse_job_status(data) or status
         self.seq = seq
+        self.received += len(events)
         self._bytes += added
-        cap, budget = self.cap, self.byte_budget
-        while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
-            self._bytes -= len(buffer.popleft().data)
+        self._trim()
         self.rate.add(now, len(events))
         self._bytes_at(now)
         if not self.follow:
@@ -189,6 +190,21 @@ class JobModel:
         self.status = status
         self.dirty = True
         return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
+
+    def record_notice(self, message: str) -> None:
+        """Keep a notice from the stream in order with the events (not an event: no cursor, no rate)."""
+        self.seq += 1
+        self.events.append(
+            EventRecord(self.seq, self.clock(), self.wall_clock(), "", message, self._cursor, True)
+        )
+        self._bytes += len(message)
+        self._trim()
+        self.dirty = True
+
+    def _trim(self) -> None:
+        buffer, cap, budget = self.events, self.cap, self.byte_budget
+        while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
+            self._bytes -= len(buffer.popleft().data)
 
     def record_heartbeat(self, at: float) -> None:
         self._bytes_at(at)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList
 from ui_fakes import event
-from ui_scenarios import make_app, settle
+from ui_scenarios import JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, make_app, settle
 
 from jobwatch.model import JobState
 from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.ui.detail import DetailScreen
 from jobwatch.ui.dialogs import EventScreen, HelpScreen
 from jobwatch.ui.eventlines import EventLines
-from jobwatch.ui.widgets import JobList, JobPanel
+from jobwatch.ui.widgets import EventLog, JobList, JobPanel
 
 SIZE = (100, 30)
 PASTE_ATTACK = "step\tok\nrm -rf ~ \x1b]0;x\x07\x1b[2K\r\x00 done \u202eevil"
@@ -293,6 +293,50 @@ class TestDetailKeys:
             await pilot.press("enter", "c", "enter", "c")  # from the detail view, then the JSON view
         safe = "step\tok\nrm -rf ~ \\x1b]0;x\\x07\\x1b[2K\\x0d\\x00 done \\u202eevil"
         assert copied == [safe, safe]
+
+class TestNotices:
+    """What `on_notice` reports (an event skipped over the size bound, a job error event) is an error line."""
+
+    async def test_the_panel_shows_each_notice_in_the_error_colour_with_its_time_escaped(
+        self, tmp: Path
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp, scripts=NOTICE_SCRIPTS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            log = app.query_one("#focus-panel", JobPanel).query_one(EventLog)
+            lines = list(log.lines)
+            error = log.get_component_rich_style("event-log--notice").color
+
+            def colours(index: int) -> set[object]:
+                strip = log.render_line(index - log.scroll_offset.y)
+                return {seg.style.color for seg in strip if seg.text.strip() and seg.style}
+
+            shown = [(line, colours(index)) for index, line in enumerate(lines) if index >= 5]
+        assert shown == [
+            (lines[5], shown[0][1]),
+            (f"! 00:00:00.000 {SKIPPED}", {error}),
+            (lines[7], shown[2][1]),
+            ("! 00:00:00.000 job error: disk \\x1b[31mfull\\x07 on runner-3", {error}),
+            (lines[9], shown[4][1]),
+        ]
+        assert lines[7].startswith("log") and error not in shown[0][1] | shown[2][1] | shown[4][1]
+
+    async def test_the_detail_view_shows_notices_as_error_rows_and_exports_only_events(
+        self, tmp: Path
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp, scripts=NOTICE_SCRIPTS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "e")
+            view = app.screen.query_one(EventLines)
+            rows = [row.plain for _, row in view._rows]
+            styles = {row.plain: {str(span.style) for span in row.spans} for _, row in view._rows}
+        assert rows[6] == f"! 00:00:00.000 {SKIPPED}"
+        assert rows[8] == f"! 00:00:00.000 {JOB_ERROR}".replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+        assert styles[rows[6]] == {"bold $error"} and "bold $error" not in styles[rows[7]]
+        [path] = tmp.glob("jobwatch-ingest-logs-*.jsonl")
+        assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == [
+            "1", "2", "3", "4", "5", "6", "8", "9"]
 
 class TestPalette:
     async def hits_shown(self, pilot) -> None:

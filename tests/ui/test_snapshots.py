@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from ui_fakes import event
-from ui_scenarios import NOW, POLLING_SCRIPTS, make_app, settle
+from ui_scenarios import NOTICE_SCRIPTS, NOW, POLLING_SCRIPTS, make_app, settle
 
 from jobwatch.ui.app import JobwatchApp
 
@@ -57,6 +57,26 @@ class TestDashboard:
             await pilot.pause()
 
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+    def test_notices_as_error_lines_in_the_panel(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=NOTICE_SCRIPTS)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            select(app, "ingest-logs")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+    def test_notices_as_error_rows_in_the_detail_view(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=NOTICE_SCRIPTS)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "t")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
 
     def test_tls_verification_off_is_flagged(self, snap_compare, tmp_path: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp_path, insecure=True)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_fakes import END, FakeFactory, Step, at, event, heartbeat, status
+from ui_fakes import END, FakeFactory, Step, at, event, heartbeat, notice, status
 
 from jobwatch.stream.events import StreamState
 from jobwatch.stream.spec import StreamSpec
@@ -108,6 +108,24 @@ POLLING_SCRIPTS: dict[str, list[Step]] = {
     ],
 }
 """Every state plus a job served by the polling fallback (SSE refused by a proxy)."""
+
+
+SKIPPED = "event 7 skipped: 2.0 MB over the 1 MiB limit"
+JOB_ERROR = "job error: disk \x1b[31mfull\x07 on runner-3"
+NOTICE_SCRIPTS: dict[str, list[Step]] = {
+    "ingest-logs": [
+        status(StreamState.OPEN, status_code=200),
+        *(log(f"ingested batch {n}", n) for n in range(1, 7)),
+        notice(SKIPPED),
+        status(StreamState.OPEN, status_code=200, last_event_id="6", last_error=SKIPPED),
+        log("ingested batch 8", 8),
+        notice(JOB_ERROR),
+        status(StreamState.OPEN, status_code=200, last_event_id="8", last_error=JOB_ERROR),
+        log("ingested batch 9", 9),
+        heartbeat(NOW - 1),
+    ],
+}
+"""A job whose stream skipped an oversized event and reported a retryable job `error` event."""
 
 
 def make_app(

@@ -88,7 +88,8 @@ class EventScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         r = self.record
-        title = f"{sanitize(self.job, 60)} · {sanitize(r.type, 40)} · id {sanitize(r.id, 40) or '-'}"
+        what = "notice" if r.notice else sanitize(r.type, 40)
+        title = f"{sanitize(self.job, 60)} · {what} · id {sanitize(r.id, 40) or '-'}"
         with Vertical(id="event-box"):
             yield Label(Content(title), id="event-title")
             with VerticalScroll():

@@ -18,6 +18,7 @@ from textual.style import Style
 from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
+from jobwatch.ui.format import notice_text
 from jobwatch.ui.lines import content_strip
 
 
@@ -101,10 +102,21 @@ class EventLines(ScrollView, can_focus=True):
 
     def _line(self, record: EventRecord) -> Content:
         """One row: the data's line breaks shown escaped like every control character."""
+        if record.notice:
+            return self._notice_line(record)
         return Content.assemble(*self._prefix(record), sanitize(record.data))
+
+    def _notice_line(self, record: EventRecord) -> Content:
+        """A notice in the error colour, with its time (once, when the timestamp column is off)."""
+        text = notice_text(record, with_time=not self.timestamps)
+        if self.timestamps:
+            return Content.assemble((clock_time(record.wall), "$foreground 60%"), " ", (text, "bold $error"))
+        return Content.assemble((text, "bold $error"))
 
     def _wrapped_lines(self, record: EventRecord) -> list[Content]:
         """With wrap on: one line per line of data (each escaped), continuations under the data column."""
+        if record.notice:
+            return [self._notice_line(record)]
         first, *rest = record.data.split("\n")
         prefix = Content.assemble(*self._prefix(record))
         indent = " " * prefix.cell_length
