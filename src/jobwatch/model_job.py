@@ -48,7 +48,7 @@ class JobModel:
         self.cap = cap
         self.byte_budget = byte_budget
         self.cursor_sink = cursor_sink
-        self.status = StreamStatus(StreamState.CONNECTING, last_event_id=spec.last_event_id)
+        self.status = _initial_status(spec)
         self._cursor = spec.last_event_id
         self.events: deque[EventRecord] = deque()
         self._bytes = 0
@@ -181,12 +181,21 @@ class JobModel:
         self.dirty = True
 
     def record_status(self, status: StreamStatus) -> bool:
-        """Store a new status; returns True when the job has just turned failed."""
+        """Store a new status; returns True when the job has just turned failed. The cursor follows the
+        stream's (an id-only block moves it without an event); a job the server ended for good is recorded
+        as completed in the cursor store."""
         was_failed = self.status.state in (StreamState.FAILED, StreamState.GAVE_UP)
         if status.state is StreamState.OPEN and self.status.state is not StreamState.OPEN:
             self.opened_at = self.clock()
-        if status.last_event_id:
-            self._cursor = status.last_event_id
+        cursor = status.last_event_id
+        moved = bool(cursor) and cursor != self._cursor
+        if moved:
+            self._cursor = cursor
+        if self.cursor_sink is not None:
+            if status.job_done and not self.status.job_done:
+                self.cursor_sink.set(self.spec.url, self._cursor, completed=True)
+            elif moved:
+                self.cursor_sink.set(self.spec.url, self._cursor)
         self.status = status
         self.dirty = True
         return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
@@ -251,3 +260,13 @@ class JobModel:
 
     def rate_series(self, now: float) -> list[int]:
         return self.rate.series(now)
+
+
+def _initial_status(spec: StreamSpec) -> StreamStatus:
+    """Connecting from the saved cursor, or completed at once when the state file says the job completed."""
+    if spec.completed:
+        detail = f"completed earlier at id {spec.last_event_id or '(none)'}"
+        return StreamStatus(
+            StreamState.COMPLETED, last_event_id=spec.last_event_id, detail=detail, job_done=True
+        )
+    return StreamStatus(StreamState.CONNECTING, last_event_id=spec.last_event_id)

@@ -57,9 +57,10 @@ class EventRecord(NamedTuple):
 
 
 class CursorSink(Protocol):
-    """The part of the cursor store the model uses: remember a job URL's last event id."""
+    """The part of the cursor store the model uses: remember a job URL's last event id, and that the
+    server ended the job for good (`completed`)."""
 
-    def set(self, url: str, event_id: str) -> None: ...
+    def set(self, url: str, event_id: str, *, completed: bool = False) -> None: ...
 
 
 class RateCounter:

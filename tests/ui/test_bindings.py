@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandList
-from ui_fakes import event
-from ui_scenarios import JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, make_app, settle
+from ui_fakes import END, event, status
+from ui_scenarios import COMPLETED_EARLIER, JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, make_app, settle
 
 from jobwatch.model import JobState
 from jobwatch.stream.events import StreamState, StreamStatus
@@ -26,14 +26,17 @@ MULTI_LINE = "first line\nsecond \x1b[31mred\n\tthird"
 class FakeCursorStore:
     def __init__(self) -> None:
         self.cursors: dict[str, str] = {}
+        self.completed: set[str] = set()
         self.flushes = 0
         self.maybe_flushes = 0
 
     def get(self, url: str) -> str:
         return self.cursors.get(url, "")
 
-    def set(self, url: str, event_id: str) -> None:
+    def set(self, url: str, event_id: str, *, completed: bool = False) -> None:
         self.cursors[url] = event_id
+        if completed:
+            self.completed.add(url)
 
     def flush(self) -> None:
         self.flushes += 1
@@ -170,6 +173,38 @@ class TestDashboardKeys:
             await settle(pilot, factory, clock)
             assert store.maybe_flushes >= 1
 
+
+class TestCompletion:
+    async def test_a_job_completed_earlier_shows_completed_before_its_stream_reports(self, tmp: Path) -> None:
+        scripts = {"nightly-backup": [], "build-api": []}
+        app, factory, clock = make_app(tmp_path=tmp, scripts=scripts, spec_changes=COMPLETED_EARLIER)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            job = app.model["nightly-backup"]
+            assert (job.state(clock()), app.model["build-api"].state(clock())) == (
+                JobState.COMPLETED, JobState.CONNECTING)
+            assert factory.streams_of("nightly-backup")[0].spec.completed is True
+
+    async def test_r_on_a_job_completed_earlier_connects_from_its_cursor(self, tmp: Path) -> None:
+        engine_report = status(StreamState.COMPLETED, last_event_id="2", job_done=True,
+                               detail="completed earlier at id 2")
+        app, factory, clock = make_app(tmp_path=tmp, scripts={"nightly-backup": [engine_report, END]},
+                                       spec_changes=COMPLETED_EARLIER)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            app.action_reconnect("nightly-backup")
+            await pilot.pause()
+            second = factory.streams_of("nightly-backup")[-1].spec
+            assert (second.completed, second.last_event_id) == (False, "2")
+
+    async def test_a_job_the_server_ended_is_recorded_completed_in_the_cursor_store(self, tmp: Path) -> None:
+        store = FakeCursorStore()
+        scripts = {"nightly-backup": [status(StreamState.COMPLETED, last_event_id="2", job_done=True), END]}
+        app, factory, clock = make_app(tmp_path=tmp, scripts=scripts, cursor_store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+        url = "http://127.0.0.1:8000/jobs/nightly-backup/events"
+        assert (store.cursors, store.completed) == ({url: "2"}, {url})
 
 class TestFailureAlerts:
     async def test_bell_rings_once_when_a_job_turns_failed(self, tmp: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from ui_fakes import event
-from ui_scenarios import NOTICE_SCRIPTS, NOW, POLLING_SCRIPTS, make_app, settle
+from ui_scenarios import COMPLETED_EARLIER, NOTICE_SCRIPTS, NOW, POLLING_SCRIPTS, SCRIPTS, make_app, settle
 
 from jobwatch.ui.app import JobwatchApp
 
@@ -77,6 +77,17 @@ class TestDashboard:
             await pilot.pause()
 
         assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+    def test_job_completed_earlier_at_start(self, snap_compare, tmp_path: Path) -> None:
+        scripts = {**SCRIPTS, "nightly-backup": []}  # its stream has not reported yet
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=scripts, spec_changes=COMPLETED_EARLIER)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            select(app, "nightly-backup")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
 
     def test_tls_verification_off_is_flagged(self, snap_compare, tmp_path: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp_path, insecure=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -128,6 +129,10 @@ NOTICE_SCRIPTS: dict[str, list[Step]] = {
 """A job whose stream skipped an oversized event and reported a retryable job `error` event."""
 
 
+COMPLETED_EARLIER = {"nightly-backup": {"last_event_id": "2", "completed": True}}
+"""The state file says nightly-backup completed at id 2 (its stream is not scripted: it never reports)."""
+
+
 def make_app(
     names: list[str] | None = None,
     *,
@@ -135,14 +140,20 @@ def make_app(
     scripts: dict[str, list[Step]] | None = None,
     tmp_path: Path | None = None,
     insecure: bool = False,
+    spec_changes: dict[str, dict[str, object]] | None = None,
     **kwargs: object,
 ) -> tuple[JobwatchApp, FakeFactory, Clock]:
-    """An app over scripted jobs; every job has `heartbeat_timeout=45` (stale after 22.5 s)."""
+    """An app over scripted jobs; every job has `heartbeat_timeout=45`; `spec_changes` by job name
+    (e.g. a saved cursor and `completed`)."""
     scripts = SCRIPTS if scripts is None else scripts
     names = list(scripts) if names is None else names
     clock = clock or Clock()
     factory = FakeFactory(dict(scripts), clock=clock)  # type: ignore[arg-type]
-    specs = [StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events", verify=not insecure) for n in names]
+    specs = [
+        replace(StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events", verify=not insecure),
+                **(spec_changes or {}).get(n, {}))  # type: ignore[arg-type]
+        for n in names
+    ]
     kwargs.setdefault("bell", False)
     kwargs.setdefault("wall_clock", lambda: WALL)
     if tmp_path is not None:

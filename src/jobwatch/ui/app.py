@@ -223,10 +223,12 @@ class JobwatchApp(ActionsMixin, App[int]):
         return f"job:{name}"
 
     def start_stream(self, name: str) -> None:
-        """Start (or restart) the job's stream from its cursor, in its own worker group."""
+        """Start (or restart) the job's stream from its cursor, in its own worker group. A job the state
+        file says completed is reported so without connecting at first; a restart (`r`, resume) connects."""
         job = self.model.jobs[name]
         self.workers.cancel_group(self, self.group_of(name))
-        spec = replace(job.spec, last_event_id=job.last_event_id)
+        completed = job.spec.completed and job.generation == 0
+        spec = replace(job.spec, last_event_id=job.last_event_id, completed=completed)
         stream = self.stream_factory(spec, self.model.observer_for(name))
         self._streams[name] = stream
         self.run_worker(

@@ -172,6 +172,8 @@ def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
         parts.append((f"  HTTP {job.status.status_code}", "$foreground 70%"))
     if job.status.last_error:
         parts += ["  ", ("error: " + sanitize(redact(job.status.last_error), 400), "bold $error")]
+    elif job.status.detail and job.status.state.is_final:
+        parts += ["  ", (sanitize(job.status.detail, 120), "$foreground 70%")]
     return Content.assemble(*parts)
 
 
