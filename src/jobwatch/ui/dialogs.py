@@ -30,7 +30,7 @@ HELP_KEYS: list[tuple[str, str]] = [
     ("/", "live filter (enter keeps it, escape clears it)"),
     ("t / w", "timestamps / wrap long lines"),
     ("↑/↓ enter", "select an event / show it as pretty JSON"),
-    ("c", "copy the event (OSC 52), control characters escaped (not newline/tab)"),
+    ("c", "copy event (OSC 52), control chars but newline/tab escaped"),
     ("escape", "back to the dashboard"),
 ]
 
