@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+from jobwatch.demo import DemoServer, RawResponse
 from jobwatch.model import DashboardModel, JobModel, JobState
 from jobwatch.model_parts import RateCounter, parse_job_status
+from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
 from jobwatch.stream.spec import StreamSpec
 
@@ -51,13 +53,54 @@ def test_open_stream_with_recent_bytes_is_live(job: JobModel, clock: FakeClock) 
     assert job.state(clock.now) is JobState.LIVE
 
 
-def test_open_stream_silent_longer_than_half_the_heartbeat_timeout_is_stale(
+def test_a_chatty_stream_falling_silent_is_stale_after_half_the_heartbeat_timeout(
+    job: JobModel, clock: FakeClock
+) -> None:
+    open_(job)
+    for _ in range(40):  # an event every second: the server's pace is known
+        job.record_event(ev())
+        clock.now += 1
+    clock.now -= 1
+    states = []
+    for silent in (14.9, 15.1):
+        states.append(job.state(clock.now + silent))
+    assert states == [JobState.LIVE, JobState.STALE]
+
+
+def pinging_job(clock: FakeClock, timeout: float) -> JobModel:
+    """An open job whose server sent its first events (the tests then send only pings)."""
+    job = JobModel(StreamSpec("j", "u", heartbeat_timeout=timeout), clock=clock)
+    open_(job)
+    job.record_heartbeat(clock.now)
+    job.record_events([ev("a", "1"), ev("b", "2")])
+    return job
+
+
+def test_pings_within_the_heartbeat_timeout_never_show_stale(clock: FakeClock) -> None:
+    job = pinging_job(clock, timeout=20)
+    start, shown = clock.now, set()
+    for step in range(1, 361):  # three minutes in half seconds, a ping every 15 s
+        clock.now = start + step / 2
+        if step % 30 == 0:
+            job.record_heartbeat(clock.now)
+        shown.add(job.state(clock.now))
+    assert shown == {JobState.LIVE}
+
+
+def test_stale_comes_before_the_heartbeat_timeout_even_after_long_ping_intervals(clock: FakeClock) -> None:
+    job = pinging_job(clock, timeout=20)
+    for _ in range(3):
+        clock.now += 15
+        job.record_heartbeat(clock.now)
+    assert [job.state(clock.now + silent) for silent in (18.9, 19.1)] == [JobState.LIVE, JobState.STALE]
+
+
+def test_before_the_server_showed_its_pace_only_the_coming_timeout_makes_it_stale(
     job: JobModel, clock: FakeClock
 ) -> None:
     open_(job)
     job.record_heartbeat(clock.now)
-    clock.now += 15.1
-    assert job.state(clock.now) is JobState.STALE
+    assert [job.state(clock.now + silent) for silent in (28.4, 28.6)] == [JobState.LIVE, JobState.STALE]
 
 
 def test_fresh_connection_gets_a_grace_period_even_after_old_bytes(
@@ -162,6 +205,62 @@ def test_status_without_an_id_keeps_the_known_cursor(job: JobModel) -> None:
     job.record_status(StreamStatus(StreamState.RECONNECTING))
     assert job.last_event_id == "12"
 
+
+def test_a_notice_is_kept_in_order_with_the_events_but_is_not_an_event(clock: FakeClock) -> None:
+    model = DashboardModel(clock=clock, wall_clock=lambda: 1.7e9)
+    model.add(StreamSpec("a", "u"))
+    observer = model.observer_for("a")
+    observer.on_events("a", [ev("x", "6")])
+    observer.on_notice("a", "event 7 skipped: 2.0 MB over the 1 MiB limit")
+    observer.on_events("a", [ev("y", "8")])
+    job = model["a"]
+    assert [(r.data, r.id, r.notice) for r in job.events] == [
+        ("x", "6", False), ("event 7 skipped: 2.0 MB over the 1 MiB limit", "6", True), ("y", "8", False)]
+    assert (job.seq, job.received, sum(job.rate_series(clock.now)), job.last_event_id) == (3, 2, 2, "8")
+
+
+class Sink:
+    """A cursor store's `set`, recording every call (the `completed` keyword as CursorStore will take it)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, bool]] = []
+
+    def set(self, url: str, event_id: str, *, completed: bool = False) -> None:
+        self.calls.append((url, event_id, completed))
+
+
+def test_an_id_only_block_moves_the_cursor_and_reaches_the_cursor_sink(job: JobModel) -> None:
+    job.cursor_sink = sink = Sink()
+    job.record_events([ev("a", "5")])
+    job.record_status(StreamStatus(StreamState.OPEN, last_event_id="6", events=1))
+    assert job.last_event_id == "6"
+    assert sink.calls == [("http://127.0.0.1/e", "5", False), ("http://127.0.0.1/e", "6", False)]
+
+
+def test_a_job_the_server_ended_for_good_is_saved_as_completed_with_its_cursor(job: JobModel) -> None:
+    job.cursor_sink = sink = Sink()
+    job.record_events([ev("done", "9", "complete")])
+    final = StreamStatus(StreamState.COMPLETED, last_event_id="9", detail="'complete' event received",
+                         job_done=True)
+    job.record_status(final)
+    job.record_status(final)
+    assert sink.calls == [("http://127.0.0.1/e", "9", False), ("http://127.0.0.1/e", "9", True)]
+
+
+@pytest.mark.parametrize("state", [StreamState.COMPLETED, StreamState.FAILED, StreamState.GAVE_UP])
+def test_a_final_state_the_server_did_not_end_for_good_is_not_saved_as_completed(
+    job: JobModel, state: StreamState
+) -> None:
+    job.cursor_sink = sink = Sink()
+    job.record_status(StreamStatus(state, last_event_id="3", detail="stream ended"))
+    assert sink.calls == [("http://127.0.0.1/e", "3", False)]
+
+
+def test_a_job_the_state_file_says_completed_starts_completed_not_connecting(clock: FakeClock) -> None:
+    spec = StreamSpec("j", "u", last_event_id="42", completed=True)
+    job = JobModel(spec, clock=clock)
+    assert (job.state(clock.now), job.status.detail, job.last_event_id) == (
+        JobState.COMPLETED, "completed earlier at id 42", "42")
 
 def test_job_status_comes_from_json_status_field(job: JobModel) -> None:
     job.record_event(ev('{"status": "running"}'))
@@ -292,3 +391,18 @@ def test_reports_from_an_older_stream_of_the_same_job_are_ignored(clock: FakeClo
     old.on_events("a", [ev("stale")])
     new.on_status("a", StreamStatus(StreamState.OPEN))
     assert (model["a"].status.state, model["a"].seq) == (StreamState.OPEN, 0)
+
+
+async def test_over_a_real_stream_the_saved_cursor_follows_id_only_blocks_and_completion() -> None:
+    sink = Sink()
+    model = DashboardModel(cursor_sink=sink)
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b"retry: 10\nid: 1\ndata: a\n\n", b"id: 2\n\n"]),
+            RawResponse(status=204),
+        ])  # fmt: skip
+        model.add(StreamSpec("r", url))
+        async with make_client() as client:
+            final = await JobStream(model["r"].spec, model.observer_for("r"), client=client).run()
+    assert (final.state, final.job_done, model["r"].last_event_id) == (StreamState.COMPLETED, True, "2")
+    assert sink.calls == [(url, "1", False), (url, "2", False), (url, "2", True)]

@@ -101,6 +101,12 @@ class DashboardModel(StreamObserver):
             model.record_heartbeat(at)
             self._dirty.add(job)
 
+    def on_notice(self, job: str, message: str) -> None:
+        model = self.jobs.get(job)
+        if model is not None:
+            model.record_notice(message)
+            self._dirty.add(job)
+
     # -- reads for the UI ---------------------------------------------------------------------------
 
     def mark_dirty(self, name: str) -> None:
@@ -160,3 +166,7 @@ class _GatedObserver(StreamObserver):
     def on_heartbeat(self, job: str, at: float) -> None:
         if self._current(job):
             self._model.on_heartbeat(job, at)
+
+    def on_notice(self, job: str, message: str) -> None:
+        if self._current(job):
+            self._model.on_notice(job, message)

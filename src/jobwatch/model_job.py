@@ -18,6 +18,16 @@ Clock = Callable[[], float]
 DEFAULT_CAP = 2000
 DEFAULT_BYTE_BUDGET = 4 << 20
 
+STALE_FLOOR = 0.5
+"""Stale never comes sooner than this fraction of the heartbeat timeout..."""
+STALE_CAP = 0.95
+"""...and always a little before the watchdog drops the connection."""
+SILENCE_MARGIN = 1.5
+"""A silence this many times the longest recent one between bytes is unusual for that server."""
+LONG_SILENCE = 0.25
+"""Silences above this fraction of the timeout are remembered (shorter ones cannot raise the threshold)."""
+RECENT_SILENCES = 8
+
 
 class JobModel:
     """One job: its latest stream status, heartbeat, bounded recent events, rate and view flags."""
@@ -38,16 +48,22 @@ class JobModel:
         self.cap = cap
         self.byte_budget = byte_budget
         self.cursor_sink = cursor_sink
-        self.status = StreamStatus(StreamState.CONNECTING, last_event_id=spec.last_event_id)
+        self.status = _initial_status(spec)
         self._cursor = spec.last_event_id
         self.events: deque[EventRecord] = deque()
         self._bytes = 0
         self.seq = 0
-        """Events received so far; a view that has shown up to `seq` asks `events_since(seq)`."""
+        """Events and notices recorded so far; a view that has shown up to `seq` asks `events_since(seq)`."""
+        self.received = 0
+        """Events received so far."""
         self.rate = RateCounter()
         self.job_status: str | None = None
         self.last_byte_at: float | None = None
         self.opened_at: float | None = None
+        self._silences: deque[float] = deque(maxlen=RECENT_SILENCES)
+        """The longest recent silences between bytes of one connection (ping intervals, pauses)."""
+        self._steady = False
+        """Bytes kept coming on one connection for at least `STALE_CAP` of the timeout: its pace is known."""
         self.paused = False
         """The user paused the job: its stream is stopped until resumed."""
         self.follow = True
@@ -78,9 +94,15 @@ class JobModel:
 
     @property
     def stale_after(self) -> float:
-        """Silent for half the heartbeat timeout: a server pinging at the usual third of it has missed one
-        ping, while a stream that pings on time never flickers into stale."""
-        return self.spec.heartbeat_timeout / 2
+        """Seconds of silence after which an open stream shows `stale`: 1.5x the longest recent silence
+        between its bytes (a server pinging every 15 s is silent up to 15 s), at least half the heartbeat
+        timeout, and always a little below it. Until the job has shown how often it speaks, only the coming
+        timeout counts, so a stream whose pings arrive within the timeout never flickers into stale."""
+        timeout = self.spec.heartbeat_timeout
+        cap = timeout * STALE_CAP
+        if not (self._silences or self._steady):
+            return cap
+        return min(cap, max(timeout * STALE_FLOOR, SILENCE_MARGIN * max(self._silences, default=0.0)))
 
     def state(self, now: float) -> JobState:
         """The derived state word at clock time `now`."""
@@ -142,12 +164,11 @@ class JobModel:
             if '"status"' in data:
                 status = parse_job_status(data) or status
         self.seq = seq
+        self.received += len(events)
         self._bytes += added
-        cap, budget = self.cap, self.byte_budget
-        while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
-            self._bytes -= len(buffer.popleft().data)
+        self._trim()
         self.rate.add(now, len(events))
-        self.last_byte_at = now
+        self._bytes_at(now)
         if not self.follow:
             self.unseen += len(events)
         if status is not None:
@@ -160,19 +181,54 @@ class JobModel:
         self.dirty = True
 
     def record_status(self, status: StreamStatus) -> bool:
-        """Store a new status; returns True when the job has just turned failed."""
+        """Store a new status; returns True when the job has just turned failed. The cursor follows the
+        stream's (an id-only block moves it without an event); a job the server ended for good is recorded
+        as completed in the cursor store."""
         was_failed = self.status.state in (StreamState.FAILED, StreamState.GAVE_UP)
         if status.state is StreamState.OPEN and self.status.state is not StreamState.OPEN:
             self.opened_at = self.clock()
-        if status.last_event_id:
-            self._cursor = status.last_event_id
+        cursor = status.last_event_id
+        moved = bool(cursor) and cursor != self._cursor
+        if moved:
+            self._cursor = cursor
+        if self.cursor_sink is not None:
+            if status.job_done and not self.status.job_done:
+                self.cursor_sink.set(self.spec.url, self._cursor, completed=True)
+            elif moved:
+                self.cursor_sink.set(self.spec.url, self._cursor)
         self.status = status
         self.dirty = True
         return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
 
-    def record_heartbeat(self, at: float) -> None:
-        self.last_byte_at = at
+    def record_notice(self, message: str) -> None:
+        """Keep a notice from the stream in order with the events (not an event: no cursor, no rate)."""
+        self.seq += 1
+        self.events.append(
+            EventRecord(self.seq, self.clock(), self.wall_clock(), "", message, self._cursor, True)
+        )
+        self._bytes += len(message)
+        self._trim()
         self.dirty = True
+
+    def _trim(self) -> None:
+        buffer, cap, budget = self.events, self.cap, self.byte_budget
+        while len(buffer) > 1 and (len(buffer) > cap or self._bytes > budget):
+            self._bytes -= len(buffer.popleft().data)
+
+    def record_heartbeat(self, at: float) -> None:
+        self._bytes_at(at)
+        self.dirty = True
+
+    def _bytes_at(self, at: float) -> None:
+        """Bytes arrived at `at`: learn how long this server stays silent on one connection."""
+        opened, last = self.opened_at, self.last_byte_at
+        if opened is not None and last is not None and last >= opened:
+            timeout = self.spec.heartbeat_timeout
+            if at - last > timeout * LONG_SILENCE:
+                self._silences.append(at - last)
+            if at - opened >= timeout * STALE_CAP:
+                self._steady = True
+        self.last_byte_at = at
 
     # -- view-side operations ---------------------------------------------------------------------
 
@@ -204,3 +260,13 @@ class JobModel:
 
     def rate_series(self, now: float) -> list[int]:
         return self.rate.series(now)
+
+
+def _initial_status(spec: StreamSpec) -> StreamStatus:
+    """Connecting from the saved cursor, or completed at once when the state file says the job completed."""
+    if spec.completed:
+        detail = f"completed earlier at id {spec.last_event_id or '(none)'}"
+        return StreamStatus(
+            StreamState.COMPLETED, last_event_id=spec.last_event_id, detail=detail, job_done=True
+        )
+    return StreamStatus(StreamState.CONNECTING, last_event_id=spec.last_event_id)

@@ -36,7 +36,7 @@ STATE_ORDER: tuple[JobState, ...] = (
 
 
 class EventRecord(NamedTuple):
-    """One received event as the views need it: sequence number, receive times, type, data and id.
+    """One received event (or notice) as the views need it: sequence number, receive times, type, data, id.
 
     A NamedTuple of atomic values, so the garbage collector stops tracking it: thousands are buffered
     per job, and tracked records made full collections (and UI stalls) grow with the buffers.
@@ -49,13 +49,18 @@ class EventRecord(NamedTuple):
     """Wall-clock time (epoch seconds) when it arrived, for timestamps and export."""
     type: str
     data: str
+    """The event's data; for a notice, its message (one line, not yet escaped)."""
     id: str
+    notice: bool = False
+    """Not an event: something the stream told the user (an event skipped over the size bound, a job
+    `error` event), kept in order with the events so the views show it where it happened."""
 
 
 class CursorSink(Protocol):
-    """The part of the cursor store the model uses: remember a job URL's last event id."""
+    """The part of the cursor store the model uses: remember a job URL's last event id, and that the
+    server ended the job for good (`completed`)."""
 
-    def set(self, url: str, event_id: str) -> None: ...
+    def set(self, url: str, event_id: str, *, completed: bool = False) -> None: ...
 
 
 class RateCounter:

@@ -3,34 +3,40 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from textual.command import CommandList
-from ui_fakes import event
-from ui_scenarios import make_app, settle
+from ui_fakes import END, event, status
+from ui_scenarios import COMPLETED_EARLIER, JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, make_app, settle
 
 from jobwatch.model import JobState
 from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.ui.detail import DetailScreen
 from jobwatch.ui.dialogs import EventScreen, HelpScreen
 from jobwatch.ui.eventlines import EventLines
-from jobwatch.ui.widgets import JobList, JobPanel
+from jobwatch.ui.widgets import EventLog, JobList, JobPanel
 
 SIZE = (100, 30)
+PASTE_ATTACK = "step\tok\nrm -rf ~ \x1b]0;x\x07\x1b[2K\r\x00 done \u202eevil"
+MULTI_LINE = "first line\nsecond \x1b[31mred\n\tthird"
 
 
 class FakeCursorStore:
     def __init__(self) -> None:
         self.cursors: dict[str, str] = {}
+        self.completed: set[str] = set()
         self.flushes = 0
         self.maybe_flushes = 0
 
     def get(self, url: str) -> str:
         return self.cursors.get(url, "")
 
-    def set(self, url: str, event_id: str) -> None:
+    def set(self, url: str, event_id: str, *, completed: bool = False) -> None:
         self.cursors[url] = event_id
+        if completed:
+            self.completed.add(url)
 
     def flush(self) -> None:
         self.flushes += 1
@@ -42,6 +48,15 @@ class FakeCursorStore:
 @pytest.fixture
 def tmp(tmp_path: Path) -> Path:
     return tmp_path
+
+
+async def test_a_write_to_stderr_while_the_dashboard_runs_does_not_fail(tmp: Path) -> None:
+    """Textual captures stderr and calls its own App._flush on flush; the app must not shadow that name."""
+    app, factory, clock = make_app(tmp_path=tmp)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, factory, clock)
+        print("a library's warning", file=sys.stderr, flush=True)
+        assert app.is_running
 
 
 class TestDashboardKeys:
@@ -159,6 +174,38 @@ class TestDashboardKeys:
             assert store.maybe_flushes >= 1
 
 
+class TestCompletion:
+    async def test_a_job_completed_earlier_shows_completed_before_its_stream_reports(self, tmp: Path) -> None:
+        scripts = {"nightly-backup": [], "build-api": []}
+        app, factory, clock = make_app(tmp_path=tmp, scripts=scripts, spec_changes=COMPLETED_EARLIER)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            job = app.model["nightly-backup"]
+            assert (job.state(clock()), app.model["build-api"].state(clock())) == (
+                JobState.COMPLETED, JobState.CONNECTING)
+            assert factory.streams_of("nightly-backup")[0].spec.completed is True
+
+    async def test_r_on_a_job_completed_earlier_connects_from_its_cursor(self, tmp: Path) -> None:
+        engine_report = status(StreamState.COMPLETED, last_event_id="2", job_done=True,
+                               detail="completed earlier at id 2")
+        app, factory, clock = make_app(tmp_path=tmp, scripts={"nightly-backup": [engine_report, END]},
+                                       spec_changes=COMPLETED_EARLIER)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            app.action_reconnect("nightly-backup")
+            await pilot.pause()
+            second = factory.streams_of("nightly-backup")[-1].spec
+            assert (second.completed, second.last_event_id) == (False, "2")
+
+    async def test_a_job_the_server_ended_is_recorded_completed_in_the_cursor_store(self, tmp: Path) -> None:
+        store = FakeCursorStore()
+        scripts = {"nightly-backup": [status(StreamState.COMPLETED, last_event_id="2", job_done=True), END]}
+        app, factory, clock = make_app(tmp_path=tmp, scripts=scripts, cursor_store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+        url = "http://127.0.0.1:8000/jobs/nightly-backup/events"
+        assert (store.cursors, store.completed) == ({url: "2"}, {url})
+
 class TestFailureAlerts:
     async def test_bell_rings_once_when_a_job_turns_failed(self, tmp: Path) -> None:
         app, factory, clock = make_app(["build-api"], tmp_path=tmp, bell=True)
@@ -232,6 +279,25 @@ class TestDetailKeys:
             assert (view.timestamps, view.wrap) == (True, True)
             assert view._rows[-1][1].plain.startswith("00:00:00.000 log")
 
+    async def rows_of_last_event(self, tmp: Path, keys: list[str]) -> list[str]:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(MULTI_LINE, "43", "log")[1])  # type: ignore[arg-type]
+            app.flush()
+            await pilot.press("enter", *keys)
+            view = app.screen.query_one(EventLines)
+            return [row.plain for index, row in view._rows if index == len(view.records) - 1]
+
+    async def test_wrap_shows_each_line_of_multi_line_data_still_escaped(self, tmp: Path) -> None:
+        rows = await self.rows_of_last_event(tmp, ["w"])
+        assert rows == ["log      first line", "         second \\x1b[31mred", "         \\x09third"]
+
+    async def test_without_wrap_multi_line_data_stays_one_row_with_escaped_breaks(self, tmp: Path) -> None:
+        rows = await self.rows_of_last_event(tmp, [])
+        assert rows == ["log      first line\\x0asecond \\x1b[31mred\\x0a\\x09third"]
+
     async def test_enter_on_an_event_shows_pretty_json(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:
@@ -249,6 +315,63 @@ class TestDetailKeys:
             await pilot.press("enter", "up", "c")
             assert copied == ['{"line": "build-api: step 41 ok", "stream": "stdout"}']
 
+
+    async def test_copy_escapes_control_characters_but_keeps_newlines_and_tabs(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(PASTE_ATTACK, "43", "log")[1])  # type: ignore[arg-type]
+            app.flush()
+            await pilot.press("enter", "c", "enter", "c")  # from the detail view, then the JSON view
+        safe = "step\tok\nrm -rf ~ \\x1b]0;x\\x07\\x1b[2K\\x0d\\x00 done \\u202eevil"
+        assert copied == [safe, safe]
+
+class TestNotices:
+    """What `on_notice` reports (an event skipped over the size bound, a job error event) is an error line."""
+
+    async def test_the_panel_shows_each_notice_in_the_error_colour_with_its_time_escaped(
+        self, tmp: Path
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp, scripts=NOTICE_SCRIPTS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            log = app.query_one("#focus-panel", JobPanel).query_one(EventLog)
+            lines = list(log.lines)
+            error = log.get_component_rich_style("event-log--notice").color
+
+            def colours(index: int) -> set[object]:
+                strip = log.render_line(index - log.scroll_offset.y)
+                return {seg.style.color for seg in strip if seg.text.strip() and seg.style}
+
+            shown = [(line, colours(index)) for index, line in enumerate(lines) if index >= 5]
+        assert shown == [
+            (lines[5], shown[0][1]),
+            (f"! 00:00:00.000 {SKIPPED}", {error}),
+            (lines[7], shown[2][1]),
+            ("! 00:00:00.000 job error: disk \\x1b[31mfull\\x07 on runner-3", {error}),
+            (lines[9], shown[4][1]),
+        ]
+        assert lines[7].startswith("log") and error not in shown[0][1] | shown[2][1] | shown[4][1]
+
+    async def test_the_detail_view_shows_notices_as_error_rows_and_exports_only_events(
+        self, tmp: Path
+    ) -> None:
+        app, factory, clock = make_app(tmp_path=tmp, scripts=NOTICE_SCRIPTS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "e")
+            view = app.screen.query_one(EventLines)
+            rows = [row.plain for _, row in view._rows]
+            styles = {row.plain: {str(span.style) for span in row.spans} for _, row in view._rows}
+        assert rows[6] == f"! 00:00:00.000 {SKIPPED}"
+        assert rows[8] == f"! 00:00:00.000 {JOB_ERROR}".replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+        assert styles[rows[6]] == {"bold $error"} and "bold $error" not in styles[rows[7]]
+        [path] = tmp.glob("jobwatch-ingest-logs-*.jsonl")
+        assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == [
+            "1", "2", "3", "4", "5", "6", "8", "9"]
 
 class TestPalette:
     async def hits_shown(self, pilot) -> None:

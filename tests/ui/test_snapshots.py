@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from ui_fakes import event
-from ui_scenarios import NOW, POLLING_SCRIPTS, make_app, settle
+from ui_scenarios import COMPLETED_EARLIER, NOTICE_SCRIPTS, NOW, POLLING_SCRIPTS, SCRIPTS, make_app, settle
 
 from jobwatch.ui.app import JobwatchApp
 
@@ -54,6 +54,37 @@ class TestDashboard:
         async def run_before(pilot: Pilot[int]) -> None:
             await settle(pilot, factory, clock)
             select(app, "proxy-job")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+    def test_notices_as_error_lines_in_the_panel(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=NOTICE_SCRIPTS)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            select(app, "ingest-logs")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+    def test_notices_as_error_rows_in_the_detail_view(self, snap_compare, tmp_path: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=NOTICE_SCRIPTS)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            await pilot.press("enter", "t")
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+    def test_job_completed_earlier_at_start(self, snap_compare, tmp_path: Path) -> None:
+        scripts = {**SCRIPTS, "nightly-backup": []}  # its stream has not reported yet
+        app, factory, clock = make_app(tmp_path=tmp_path, scripts=scripts, spec_changes=COMPLETED_EARLIER)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await settle(pilot, factory, clock)
+            select(app, "nightly-backup")
             await pilot.pause()
 
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
@@ -122,6 +153,7 @@ class TestDashboard:
         assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
 
 
+MULTI_LINE = "Traceback (most recent call last):\n  File \"deploy.py\", line 3\n\tboom \x1b[31mred\x07"
 HOSTILE = "red \x1b[31mALERT\x1b[0m bell\x07 c1\x9b2J bidi \u202eevil\u202c end"
 
 
@@ -172,6 +204,16 @@ class TestDetailView:
             await pilot.pause()
 
         assert self.run(snap_compare, tmp_path, [], after=hostile)
+
+
+    def test_multi_line_data_with_wrap_on(self, snap_compare, tmp_path: Path) -> None:
+        async def multi_line(pilot: Pilot[int], app: JobwatchApp, factory) -> None:
+            observer = factory.streams_of("build-api")[0].observer
+            observer.on_event("build-api", event(MULTI_LINE, "43", "log")[1])
+            app.flush()
+            await pilot.pause()
+
+        assert self.run(snap_compare, tmp_path, ["w"], size=(80, 24), after=multi_line)
 
 
 def test_scenario_clock_is_frozen_at_now() -> None:

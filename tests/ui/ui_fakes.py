@@ -12,7 +12,8 @@ from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.spec import StreamSpec
 
 Step = tuple[str, object]
-"""("status", StreamStatus) | ("event", SSEvent) | ("heartbeat", float) | ("at", float) | ("end", None);
+"""("status", StreamStatus) | ("event", SSEvent) | ("heartbeat", float) | ("notice", str) | ("at", float)
+| ("end", None);
 ("at", t) sets the factory's clock to t, so events land in chosen seconds of the sparkline."""
 
 
@@ -26,6 +27,10 @@ def event(data: str, id_: str = "", type_: str = "message") -> Step:
 
 def heartbeat(at: float) -> Step:
     return ("heartbeat", at)
+
+
+def notice(message: str) -> Step:
+    return ("notice", message)
 
 
 def at(t: float) -> Step:
@@ -58,6 +63,8 @@ class ScriptedStream:
                 self.observer.on_event(name, value)  # type: ignore[arg-type]
             elif kind == "heartbeat":
                 self.observer.on_heartbeat(name, value)  # type: ignore[arg-type]
+            elif kind == "notice":
+                self.observer.on_notice(name, value)  # type: ignore[arg-type]
             elif kind == "at":
                 self.clock.now = value  # type: ignore[attr-defined]
             elif kind == "end":

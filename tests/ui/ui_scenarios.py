@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_fakes import END, FakeFactory, Step, at, event, heartbeat, status
+from ui_fakes import END, FakeFactory, Step, at, event, heartbeat, notice, status
 
 from jobwatch.stream.events import StreamState
 from jobwatch.stream.spec import StreamSpec
@@ -66,7 +67,10 @@ SCRIPTS: dict[str, list[Step]] = {
         ),
     ],
     "train-model": [
+        at(START - 60),
         status(StreamState.OPEN, status_code=200),
+        *(heartbeat(START - 60 + 10 * n) for n in range(6)),  # a ping every 10 s, then silence
+        at(START),
         event('{"status": "running"}', "7", "status"),
         event('{"step": 120, "percent": 12}', "8", "progress"),
         heartbeat(START),
@@ -107,6 +111,28 @@ POLLING_SCRIPTS: dict[str, list[Step]] = {
 """Every state plus a job served by the polling fallback (SSE refused by a proxy)."""
 
 
+SKIPPED = "event 7 skipped: 2.0 MB over the 1 MiB limit"
+JOB_ERROR = "job error: disk \x1b[31mfull\x07 on runner-3"
+NOTICE_SCRIPTS: dict[str, list[Step]] = {
+    "ingest-logs": [
+        status(StreamState.OPEN, status_code=200),
+        *(log(f"ingested batch {n}", n) for n in range(1, 7)),
+        notice(SKIPPED),
+        status(StreamState.OPEN, status_code=200, last_event_id="6", last_error=SKIPPED),
+        log("ingested batch 8", 8),
+        notice(JOB_ERROR),
+        status(StreamState.OPEN, status_code=200, last_event_id="8", last_error=JOB_ERROR),
+        log("ingested batch 9", 9),
+        heartbeat(NOW - 1),
+    ],
+}
+"""A job whose stream skipped an oversized event and reported a retryable job `error` event."""
+
+
+COMPLETED_EARLIER = {"nightly-backup": {"last_event_id": "2", "completed": True}}
+"""The state file says nightly-backup completed at id 2 (its stream is not scripted: it never reports)."""
+
+
 def make_app(
     names: list[str] | None = None,
     *,
@@ -114,14 +140,20 @@ def make_app(
     scripts: dict[str, list[Step]] | None = None,
     tmp_path: Path | None = None,
     insecure: bool = False,
+    spec_changes: dict[str, dict[str, object]] | None = None,
     **kwargs: object,
 ) -> tuple[JobwatchApp, FakeFactory, Clock]:
-    """An app over scripted jobs; every job has `heartbeat_timeout=45` (stale after 22.5 s)."""
+    """An app over scripted jobs; every job has `heartbeat_timeout=45`; `spec_changes` by job name
+    (e.g. a saved cursor and `completed`)."""
     scripts = SCRIPTS if scripts is None else scripts
     names = list(scripts) if names is None else names
     clock = clock or Clock()
     factory = FakeFactory(dict(scripts), clock=clock)  # type: ignore[arg-type]
-    specs = [StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events", verify=not insecure) for n in names]
+    specs = [
+        replace(StreamSpec(n, f"http://127.0.0.1:8000/jobs/{n}/events", verify=not insecure),
+                **(spec_changes or {}).get(n, {}))  # type: ignore[arg-type]
+        for n in names
+    ]
     kwargs.setdefault("bell", False)
     kwargs.setdefault("wall_clock", lambda: WALL)
     if tmp_path is not None:

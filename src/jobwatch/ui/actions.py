@@ -13,6 +13,7 @@ from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.dialogs import AddSourceScreen, HelpScreen
 from jobwatch.ui.export import export_jsonl, export_path
+from jobwatch.ui.signals import exit_now, start_exit_guard, terminal_gone
 from jobwatch.ui.widgets import JobList, JobPanel
 
 if TYPE_CHECKING:
@@ -165,6 +166,17 @@ class ActionsMixin(App[int]):
         """Quit after saving every job's resume cursor."""
         self.flush_cursors()
         self.exit(0)
+
+    def leave_on_signal(self, signum: int) -> None:
+        """SIGHUP, SIGTERM or SIGINT: save every cursor now (not debounced), then exit 128 + `signum`
+        through Textual's shutdown, which restores the terminal."""
+        code = 128 + signum
+        self.flush_cursors()
+        if terminal_gone():
+            exit_now(code)
+        if self._jw().exit_guard is None:
+            self._jw().exit_guard = start_exit_guard(code)
+        self.exit(return_code=code)
 
     def flush_cursors(self) -> None:
         store: Any = self._jw().cursor_store

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +27,7 @@ from jobwatch.ui.actions import ActionsMixin
 from jobwatch.ui.commands import JobCommands
 from jobwatch.ui.detail import DetailScreen
 from jobwatch.ui.format import summary_line
+from jobwatch.ui.signals import install_exit_signals
 from jobwatch.ui.streams import EngineStreamFactory, StreamFactory
 from jobwatch.ui.themes import DEFAULT_THEME, discover_themes
 from jobwatch.ui.widgets import JobList, JobPanel, SummaryBar
@@ -70,8 +72,13 @@ class JobwatchApp(ActionsMixin, App[int]):
         tick_interval: float = 1.0,
         export_dir: Path | None = None,
         user_theme_dir: Path | None = None,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__()
+        self.handle_signals = handle_signals
+        """Quit cleanly on SIGHUP/SIGTERM/SIGINT (the real process; tests running in pytest leave it off)."""
+        self.exit_guard: threading.Timer | None = None
+        """Ends the process if the shutdown after a signal hangs; cancelled once `run()` returned."""
         self.clock = clock
         self.redact: Callable[[str], str] = redactor or str
         self.cursor_store = cursor_store
@@ -127,6 +134,10 @@ class JobwatchApp(ActionsMixin, App[int]):
             yield Container(id="panels")
         yield Footer(compact=True)
 
+    def on_load(self) -> None:
+        if self.handle_signals:
+            install_exit_signals(self.leave_on_signal)
+
     def on_mount(self) -> None:
         for note in self._startup_notes:
             self.notify(sanitize(note, 300), severity="warning", markup=False, timeout=10)
@@ -167,9 +178,9 @@ class JobwatchApp(ActionsMixin, App[int]):
         """Push every change since the last flush to the widgets, in one batch."""
         # NoMatches: the app is composing or shutting down; the next flush catches up.
         with contextlib.suppress(NoMatches):
-            self._flush(all_jobs)
+            self._refresh_views(all_jobs)
 
-    def _flush(self, all_jobs: bool) -> None:
+    def _refresh_views(self, all_jobs: bool) -> None:
         dirty = self.model.take_dirty()
         for job in self.model.take_failures():
             self._announce_failure(job)
@@ -212,10 +223,12 @@ class JobwatchApp(ActionsMixin, App[int]):
         return f"job:{name}"
 
     def start_stream(self, name: str) -> None:
-        """Start (or restart) the job's stream from its cursor, in its own worker group."""
+        """Start (or restart) the job's stream from its cursor, in its own worker group. A job the state
+        file says completed is reported so without connecting at first; a restart (`r`, resume) connects."""
         job = self.model.jobs[name]
         self.workers.cancel_group(self, self.group_of(name))
-        spec = replace(job.spec, last_event_id=job.last_event_id)
+        completed = job.spec.completed and job.generation == 0
+        spec = replace(job.spec, last_event_id=job.last_event_id, completed=completed)
         stream = self.stream_factory(spec, self.model.observer_for(name))
         self._streams[name] = stream
         self.run_worker(

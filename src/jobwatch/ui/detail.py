@@ -15,6 +15,7 @@ from jobwatch.model import JobModel
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.dialogs import EventScreen
 from jobwatch.ui.eventlines import EventLines
+from jobwatch.ui.format import clipboard_text
 from jobwatch.ui.widgets import JobHeader
 
 if TYPE_CHECKING:
@@ -173,5 +174,5 @@ class DetailScreen(Screen[None]):
     def action_copy(self) -> None:
         record = self.events.selected
         if record is not None:
-            self.app.copy_to_clipboard(record.data)
+            self.app.copy_to_clipboard(clipboard_text(record.data))
             self.notify(f"copied event {sanitize(record.id, 30) or ''} to the clipboard", markup=False)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
+from jobwatch.ui.format import clipboard_text
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("Dashboard", ""),
@@ -29,7 +30,7 @@ HELP_KEYS: list[tuple[str, str]] = [
     ("/", "live filter (enter keeps it, escape clears it)"),
     ("t / w", "timestamps / wrap long lines"),
     ("↑/↓ enter", "select an event / show it as pretty JSON"),
-    ("c", "copy the selected event to the clipboard (OSC 52)"),
+    ("c", "copy event (OSC 52), control chars but newline/tab escaped"),
     ("escape", "back to the dashboard"),
 ]
 
@@ -87,14 +88,15 @@ class EventScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         r = self.record
-        title = f"{sanitize(self.job, 60)} · {sanitize(r.type, 40)} · id {sanitize(r.id, 40) or '-'}"
+        what = "notice" if r.notice else sanitize(r.type, 40)
+        title = f"{sanitize(self.job, 60)} · {what} · id {sanitize(r.id, 40) or '-'}"
         with Vertical(id="event-box"):
             yield Label(Content(title), id="event-title")
             with VerticalScroll():
                 yield Static(Content(self.pretty(r.data)), id="event-json")
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.record.data)
+        self.app.copy_to_clipboard(clipboard_text(self.record.data))
         self.app.notify("event copied to the clipboard", markup=False)
 
 

@@ -18,6 +18,7 @@ from textual.style import Style
 from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
+from jobwatch.ui.format import notice_text
 from jobwatch.ui.lines import content_strip
 
 
@@ -93,22 +94,47 @@ class EventLines(ScrollView, can_focus=True):
         self._add_rows(0, self.records)
         self._after_change()
 
-    def _line(self, record: EventRecord) -> Content:
+    def _prefix(self, record: EventRecord) -> list[str | tuple[str, str]]:
         parts: list[str | tuple[str, str]] = []
         if self.timestamps:
             parts += [(clock_time(record.wall), "$foreground 60%"), " "]
-        parts += [(sanitize(record.type, 40).ljust(8), "bold $accent"), " ", sanitize(record.data)]
-        return Content.assemble(*parts)
+        return [*parts, (sanitize(record.type, 40).ljust(8), "bold $accent"), " "]
+
+    def _line(self, record: EventRecord) -> Content:
+        """One row: the data's line breaks shown escaped like every control character."""
+        if record.notice:
+            return self._notice_line(record)
+        return Content.assemble(*self._prefix(record), sanitize(record.data))
+
+    def _notice_line(self, record: EventRecord) -> Content:
+        """A notice in the error colour, with its time (once, when the timestamp column is off)."""
+        text = notice_text(record, with_time=not self.timestamps)
+        if self.timestamps:
+            return Content.assemble((clock_time(record.wall), "$foreground 60%"), " ", (text, "bold $error"))
+        return Content.assemble((text, "bold $error"))
+
+    def _wrapped_lines(self, record: EventRecord) -> list[Content]:
+        """With wrap on: one line per line of data (each escaped), continuations under the data column."""
+        if record.notice:
+            return [self._notice_line(record)]
+        first, *rest = record.data.split("\n")
+        prefix = Content.assemble(*self._prefix(record))
+        indent = " " * prefix.cell_length
+        return [prefix + sanitize(first), *(Content(indent + sanitize(line)) for line in rest)]
 
     def _add_rows(self, start: int, records: list[EventRecord]) -> None:
         width = max(self.scrollable_content_region.width, 10)
+        rows = self._rows
         for index, record in enumerate(records, start):
-            line = self._line(record)
-            self._first_row.append(len(self._rows))
-            if self.wrap and line.cell_length > width:
-                self._rows.extend((index, part) for part in line.fold(width))
-            else:
-                self._rows.append((index, line))
+            self._first_row.append(len(rows))
+            if not self.wrap:
+                rows.append((index, self._line(record)))
+                continue
+            for line in self._wrapped_lines(record):
+                if line.cell_length > width:
+                    rows.extend((index, part) for part in line.fold(width))
+                else:
+                    rows.append((index, line))
 
     def _after_change(self) -> None:
         width = max((row.cell_length for _, row in self._rows[-500:]), default=0)

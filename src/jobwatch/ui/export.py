@@ -23,8 +23,9 @@ def export_path(directory: Path, job: str, wall: float) -> Path:
 
 
 def export_jsonl(job: JobModel, path: Path) -> int:
-    """Write every buffered event of `job` to `path` (created, never overwritten); returns the count."""
-    records = list(job.events)
+    """Write every buffered event of `job` to `path` (created, never overwritten); returns the count.
+    Notices are not events and are left out."""
+    records = [r for r in job.events if not r.notice]
     with path.open("x", encoding="utf-8") as out:
         for r in records:
             obj = {"job": job.name, "id": r.id, "event": r.type, "data": r.data, "ts": r.wall}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from textual.content import Content
 
+from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord, JobModel, JobState
 from jobwatch.textsafe import sanitize
 
@@ -18,6 +19,8 @@ Redactor = Callable[[str], str]
 
 PANEL_LINE_MAX = 240
 """Event lines in panels are cut here (the detail view shows them in full)."""
+NOTICE_MARK = "!"
+"""Starts a notice's line (besides its error colour), so it stands out in 16 colours and NO_COLOR too."""
 
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 10
@@ -164,11 +167,13 @@ def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
         status = sanitize(job.job_status, 24)
         parts += [("status ", "$foreground 70%"), (status, JOB_STATUS_STYLE.get(status, "$secondary"))]
         parts.append("  ")
-    parts += [(f"{rate:.1f} ev/s  {job.seq} events", "$foreground 70%")]
+    parts += [(f"{rate:.1f} ev/s  {job.received} events", "$foreground 70%")]
     if job.status.status_code is not None:
         parts.append((f"  HTTP {job.status.status_code}", "$foreground 70%"))
     if job.status.last_error:
         parts += ["  ", ("error: " + sanitize(redact(job.status.last_error), 400), "bold $error")]
+    elif job.status.detail and job.status.state.is_final:
+        parts += ["  ", (sanitize(job.status.detail, 120), "$foreground 70%")]
     return Content.assemble(*parts)
 
 
@@ -200,7 +205,19 @@ def summary_line(
 
 
 def panel_event_line(record: EventRecord) -> str:
-    """One event as a plain, safe, truncated line for a panel's log."""
+    """One event (or notice) as a plain, safe, truncated line for a panel's log."""
+    if record.notice:
+        return notice_text(record, PANEL_LINE_MAX)
     return sanitize(f"{record.type:<8} {record.data}", PANEL_LINE_MAX)
 
 
+def notice_text(record: EventRecord, max_len: int | None = None, *, with_time: bool = True) -> str:
+    """A notice as the error line the views show: `! HH:MM:SS.mmm <message>`, escaped."""
+    when = f"{clock_time(record.wall)} " if with_time else ""
+    return sanitize(f"{NOTICE_MARK} {when}{record.data}", max_len)
+
+
+def clipboard_text(data: str) -> str:
+    """`data` for the clipboard: newlines and tabs kept, every other control character escaped, so pasting
+    it into a shell or an editor can never run an escape sequence."""
+    return "\n".join("\t".join(map(sanitize, line.split("\t"))) for line in data.split("\n"))

@@ -21,11 +21,15 @@ def main_dashboard(
     bell: bool,
     mouse: bool,
 ) -> int:
-    """Run the dashboard until the user quits; cursors are flushed on the way out. Returns 0."""
-    app = JobwatchApp(specs, cursor_store=cursor_store, redactor=redactor, theme=theme, bell=bell)
+    """Run the dashboard until the user quits or a signal ends it; cursors are flushed on the way out.
+    Returns 0, or 128 + the signal number (129 SIGHUP, 143 SIGTERM, 130 SIGINT)."""
+    app = JobwatchApp(specs, cursor_store=cursor_store, redactor=redactor, theme=theme, bell=bell,
+                      handle_signals=True)
     try:
         result = app.run(mouse=mouse)
     finally:
+        if app.exit_guard is not None:
+            app.exit_guard.cancel()
         if cursor_store is not None:
             cursor_store.flush()
     if app.return_code not in (None, 0):

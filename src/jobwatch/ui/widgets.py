@@ -4,7 +4,9 @@ compact job list. They render from the model when the app tells them to; they ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
+from rich.segment import Segment
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -48,7 +50,40 @@ class JobHeader(Static):
 
 
 class EventLog(Log):
-    """A `Log` that stays at the newest line when its height changes (layout settles after writes)."""
+    """A `Log` of event lines that shows notice lines in the error colour and stays at the newest line
+    when its height changes (layout settles after writes)."""
+
+    COMPONENT_CLASSES = {"event-log--notice"}
+    DEFAULT_CSS = "EventLog > .event-log--notice { color: $error; text-style: bold; }"
+
+    def __init__(self, *, max_lines: int, classes: str | None = None) -> None:
+        super().__init__(max_lines=max_lines, highlight=False, auto_scroll=True, classes=classes)
+        self.written = 0
+        """Lines written since the last clear; line i of `lines` is line `written - len(lines) + i`."""
+        self.notices: set[int] = set()
+        """Which of the written lines are notices (by that count), so no event text can pose as one."""
+
+    def write_batch(self, lines: list[str], notices: list[int]) -> None:
+        """Append `lines`; `notices` are the positions in `lines` of notice lines."""
+        first = self.written
+        self.written += len(lines)
+        if notices or self.notices:
+            kept_from = self.written - (self.max_lines or self.written)
+            self.notices = {i for i in self.notices if i >= kept_from}
+            self.notices.update(first + i for i in notices)
+        self.write_lines(lines)
+
+    def clear(self) -> Self:
+        self.written = 0
+        self.notices.clear()
+        return super().clear()
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if self.notices and self.written - len(self.lines) + self.scroll_offset.y + y in self.notices:
+            style = self.get_component_rich_style("event-log--notice")
+            strip = Strip(list(Segment.apply_style(strip, post_style=style)), strip.cell_length)
+        return strip
 
     def on_resize(self) -> None:
         if self.auto_scroll:
@@ -73,13 +108,13 @@ class JobPanel(Vertical, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield JobHeader(classes="job-header")
-        yield EventLog(max_lines=self.max_lines, highlight=False, auto_scroll=True, classes="job-log")
+        yield EventLog(max_lines=self.max_lines, classes="job-log")
 
     def show(self, job: JobModel | None, now: float, redact: Redactor) -> None:
         """Bring header and log up to date with `job` (a different job resets the log)."""
         if not self.is_mounted or not self.children:
             return  # composed on the next frame; the flush after it catches up
-        log = self.query_one(Log)
+        log = self.query_one(EventLog)
         if job is None:
             self.query_one(JobHeader).update("no job selected", layout=False)
             log.clear()
@@ -94,7 +129,9 @@ class JobPanel(Vertical, can_focus=True):
         if records:
             if records[0].seq > self.shown_seq + 1 and self.shown_seq:
                 log.clear()  # older lines fell out of the buffer: show what is left, in order
-            log.write_lines([panel_event_line(r) for r in records[-self.max_lines :]])
+            records = records[-self.max_lines :]
+            notices = [i for i, r in enumerate(records) if r.notice]
+            log.write_batch([panel_event_line(r) for r in records], notices)
             self.shown_seq = records[-1].seq
 
     def on_focus(self) -> None:
