@@ -12,6 +12,7 @@ from jobwatch.model import DashboardModel, JobModel, JobState
 from jobwatch.model_parts import RateCounter, parse_job_status
 from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.replay import fingerprint
 from jobwatch.stream.spec import StreamSpec
 
 
@@ -186,18 +187,18 @@ def test_events_since_returns_only_newer_events_still_buffered(clock: FakeClock)
 
 
 def test_event_ids_advance_the_cursor_and_reach_the_cursor_sink(job: JobModel) -> None:
-    seen: list[tuple[str, str]] = []
-
-    class Sink:
-        def set(self, url: str, event_id: str) -> None:
-            seen.append((url, event_id))
-
-    job.cursor_sink = Sink()
+    job.cursor_sink = sink = Sink()
     job.record_event(ev("a", "7"))
     job.record_event(ev("b", "7"))
     job.record_event(ev("c", "8"))
     assert job.last_event_id == "8"
-    assert seen == [("http://127.0.0.1/e", "7"), ("http://127.0.0.1/e", "8")]
+    assert sink.calls == [("http://127.0.0.1/e", "7", False), ("http://127.0.0.1/e", "8", False)]
+
+
+def test_the_cursor_reaches_the_sink_with_its_events_fingerprint(job: JobModel) -> None:
+    job.cursor_sink = sink = Sink()
+    job.record_events([ev("a", "1"), ev("b", "2")])
+    assert sink.fingerprints == [fingerprint(ev("b", "2"))]
 
 
 def test_status_without_an_id_keeps_the_known_cursor(job: JobModel) -> None:
@@ -224,9 +225,13 @@ class Sink:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, bool]] = []
+        self.fingerprints: list[str | None] = []
 
-    def set(self, url: str, event_id: str, *, completed: bool = False) -> None:
+    def set(
+        self, url: str, event_id: str, *, completed: bool = False, fingerprint: str | None = None
+    ) -> None:
         self.calls.append((url, event_id, completed))
+        self.fingerprints.append(fingerprint)
 
 
 def test_an_id_only_block_moves_the_cursor_and_reaches_the_cursor_sink(job: JobModel) -> None:
@@ -370,15 +375,9 @@ def test_model_never_imports_textual() -> None:
 
 
 def test_a_batch_of_events_is_recorded_in_order_with_one_cursor_update(job: JobModel) -> None:
-    seen: list[str] = []
-
-    class Sink:
-        def set(self, url: str, event_id: str) -> None:
-            seen.append(event_id)
-
-    job.cursor_sink = Sink()
+    job.cursor_sink = sink = Sink()
     job.record_events([ev("a", "1"), ev('{"status": "running"}', "2"), ev("c", "3")])
-    assert ([r.data for r in job.events], job.job_status, seen) == (
+    assert ([r.data for r in job.events], job.job_status, [call[1] for call in sink.calls]) == (
         ["a", '{"status": "running"}', "c"], "running", ["3"])
 
 

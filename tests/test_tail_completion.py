@@ -8,6 +8,8 @@ from pathlib import Path
 
 from jobwatch.cli import build_parser
 from jobwatch.demo import DemoServer, JobScript, RawResponse
+from jobwatch.stream.events import SSEvent
+from jobwatch.stream.replay import fingerprint
 from prockit import JOBWATCH, demo_server, saved_entry
 
 
@@ -44,7 +46,8 @@ def test_a_job_stopped_before_it_completed_is_not_marked_completed(tmp_path: Pat
         url = server.add_raw("r", [RawResponse(body=[b"id: 3\ndata: a\n\n"])])
         result = tail("--state", str(state), "--max-retries", "0", url)  # a clean end: not the job's end
     assert result.returncode == 0
-    assert saved_entry(state, url) == {"id": "3", "url": url}
+    saved = fingerprint(SSEvent("message", "a", "3", "3"))
+    assert saved_entry(state, url) == {"id": "3", "url": url, "fp": saved}
 
 
 def test_from_start_reads_a_completed_job_again_from_its_first_event(tmp_path: Path) -> None:

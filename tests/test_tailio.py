@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+from collections.abc import Sequence
 
 from jobwatch.stream.events import SSEvent
 from jobwatch.tailio import CommittingOutput, SafeStderr
@@ -31,10 +32,13 @@ class Pipe:
 class Recorder:
     def __init__(self) -> None:
         self.commits: list[tuple[str, str, bool]] = []
+        self.written: list[Sequence[SSEvent]] = []
+        """The events each commit says were written up to its cursor."""
         self.closed: list[OSError | None] = []
 
-    def commit(self, url: str, last_event_id: str, completed: bool) -> None:
+    def commit(self, url: str, last_event_id: str, completed: bool, events: Sequence[SSEvent]) -> None:
         self.commits.append((url, last_event_id, completed))
+        self.written.append(events)
 
     def output(self, pipe: Pipe) -> CommittingOutput:
         return CommittingOutput(pipe, None, self.commit, self.closed.append)
@@ -67,6 +71,15 @@ async def test_partly_written_batch_commits_only_the_lines_written_whole() -> No
     out.flush()
     assert record.commits == [(A, "2", False)]
     assert record.closed == [None]
+
+
+async def test_a_commit_names_the_events_written_up_to_its_cursor() -> None:
+    record = Recorder()
+    text, events = lines("1", "2", "3")
+    out = record.output(Pipe(capacity=len("line 1\nline 2\nli")))
+    out.add(text, A, events)
+    out.flush()
+    assert [e.last_event_id for e in record.written[0]] == ["1", "2"]
 
 
 async def test_partly_written_first_line_commits_nothing() -> None:

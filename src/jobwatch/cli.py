@@ -198,7 +198,8 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     cursors = CursorStore(state_path, on_error=state_error)
     specs = loaded.specs
     if not args.from_start:
-        specs = [replace(spec, last_event_id=cursors.get(spec.url), completed=cursors.is_completed(spec.url))
+        specs = [replace(spec, last_event_id=cursors.get(spec.url), completed=cursors.is_completed(spec.url),
+                         cursor_fingerprint=cursors.fingerprint(spec.url))
                  for spec in specs]  # fmt: skip
     if command == "tail":
         from jobwatch.tail import run_tail

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from jobwatch.model_parts import CursorSink, EventRecord, JobState, RateCounter, parse_job_status
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.replay import cursor_fingerprint
 from jobwatch.stream.spec import StreamSpec
 
 Clock = Callable[[], float]
@@ -177,7 +178,7 @@ class JobModel:
         if cursor and cursor != self._cursor:
             self._cursor = cursor
             if self.cursor_sink is not None:
-                self.cursor_sink.set(self.spec.url, cursor)
+                self.cursor_sink.set(self.spec.url, cursor, fingerprint=cursor_fingerprint(events))
         self.dirty = True
 
     def record_status(self, status: StreamStatus) -> bool:

@@ -60,7 +60,9 @@ class CursorSink(Protocol):
     """The part of the cursor store the model uses: remember a job URL's last event id, and that the
     server ended the job for good (`completed`)."""
 
-    def set(self, url: str, event_id: str, *, completed: bool = False) -> None: ...
+    def set(
+        self, url: str, event_id: str, *, completed: bool = False, fingerprint: str | None = None
+    ) -> None: ...
 
 
 class RateCounter:

@@ -15,6 +15,7 @@ from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
 from jobwatch.stream.observer import StreamObserver
+from jobwatch.stream.replay import cursor_fingerprint
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.tailio import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.textsafe import sanitize
@@ -180,8 +181,9 @@ async def run_tail(
     ending = _Ending(err)
     write, fd = stream_writer(out_stream)
 
-    def commit(url: str, last_event_id: str, completed: bool) -> None:
-        cursors.set(url, last_event_id, completed=completed)
+    def commit(url: str, last_event_id: str, completed: bool, events: Sequence[SSEvent]) -> None:
+        fingerprint = cursor_fingerprint(events) if events else None
+        cursors.set(url, last_event_id, completed=completed, fingerprint=fingerprint)
 
     out = ending.out = CommittingOutput(write, fd, commit, ending.stdout_closed)
     printer = TailPrinter(specs, fmt, out, err)

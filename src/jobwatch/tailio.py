@@ -19,7 +19,8 @@ from typing import IO
 
 from jobwatch.stream.events import SSEvent
 
-Commit = Callable[[str, str, bool], None]
+Commit = Callable[[str, str, bool, Sequence[SSEvent]], None]
+"""(url, last event id, completed, the events written up to that cursor, or () for a move without one)."""
 """Where written cursors go: (url, last event id, completed)."""
 
 
@@ -103,7 +104,7 @@ class CommittingOutput:
         if self._pending:
             self._pending.append(("", url, last_event_id, completed, ()))
         else:
-            self._commit(url, last_event_id, completed)
+            self._commit(url, last_event_id, completed, ())
 
     def flush(self) -> None:
         """Write everything queued and commit what was written."""
@@ -117,8 +118,8 @@ class CommittingOutput:
         written, failure = self._write_all(data)
         if written == len(data):
             latest = {item[1]: item for item in pending}  # the last move of each source decides its cursor
-            for _, url, last_event_id, completed, _ in latest.values():
-                self._commit(url, last_event_id, completed)
+            for _, url, last_event_id, completed, events in latest.values():
+                self._commit(url, last_event_id, completed, events)
         else:
             self._commit_written(pending, written)
         if isinstance(failure, Interrupted):
@@ -174,7 +175,7 @@ class CommittingOutput:
         for text, url, last_event_id, completed, events in pending:
             size = len(text.encode("utf-8", "replace"))
             if offset + size <= written:
-                self._commit(url, last_event_id, completed)
+                self._commit(url, last_event_id, completed, events)
                 offset += size
                 continue
             whole = 0
@@ -184,7 +185,7 @@ class CommittingOutput:
                     break
                 whole += 1
             if whole:
-                self._commit(url, events[whole - 1].last_event_id, False)
+                self._commit(url, events[whole - 1].last_event_id, False, events[:whole])
             return
 
 

@@ -33,7 +33,9 @@ class FakeCursorStore:
     def get(self, url: str) -> str:
         return self.cursors.get(url, "")
 
-    def set(self, url: str, event_id: str, *, completed: bool = False) -> None:
+    def set(
+        self, url: str, event_id: str, *, completed: bool = False, fingerprint: str | None = None
+    ) -> None:
         self.cursors[url] = event_id
         if completed:
             self.completed.add(url)

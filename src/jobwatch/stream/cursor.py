@@ -36,6 +36,9 @@ class Entry(NamedTuple):
     completed: bool
     shown_url: str
     """The URL redacted by `jobwatch.redact.redact_url`; never used to look anything up."""
+    fingerprint: str | None = None
+    """`jobwatch.stream.replay.fingerprint` of the cursor's event, so its replay after a restart is
+    recognised by content (None: unknown, nothing is dropped)."""
 
 
 def url_key(url: str) -> str:
@@ -102,11 +105,22 @@ class CursorStore:
         entry = self._entries.get(self._key(url)[0])
         return entry is not None and entry.completed
 
-    def set(self, url: str, last_event_id: str, *, completed: bool = False) -> None:
-        """Record `url`'s cursor and completion (a later set with completed=False clears the mark);
-        saves now if the debounce interval has passed since the last save."""
+    def fingerprint(self, url: str) -> str | None:
+        """The saved fingerprint of the event `url`'s cursor points at, if known."""
+        entry = self._entries.get(self._key(url)[0])
+        return entry.fingerprint if entry is not None else None
+
+    def set(
+        self, url: str, last_event_id: str, *, completed: bool = False, fingerprint: str | None = None
+    ) -> None:
+        """Record `url`'s cursor, its event's fingerprint and completion (a later set with completed=False
+        clears the mark; the same cursor without a fingerprint keeps the one known); saves now if the
+        debounce interval has passed since the last save."""
         key, shown = self._key(url)
-        entry = Entry(last_event_id, completed, shown)
+        known = self._entries.get(key)
+        if fingerprint is None and known is not None and known.last_event_id == last_event_id:
+            fingerprint = known.fingerprint
+        entry = Entry(last_event_id, completed, shown, fingerprint)
         if self._entries.get(key) == entry:
             return
         self._entries[key] = entry
@@ -226,9 +240,10 @@ def _decode(value: object) -> Entry | None:
     if not isinstance(value, dict):
         return None
     last_event_id, shown, completed = value.get("id"), value.get("url", ""), value.get("completed", False)
+    fingerprint = value.get("fp")
     if not (isinstance(last_event_id, str) and isinstance(shown, str) and isinstance(completed, bool)):
         return None
-    return Entry(last_event_id, completed, shown)
+    return Entry(last_event_id, completed, shown, fingerprint if isinstance(fingerprint, str) else None)
 
 
 def _encode(entries: Mapping[str, Entry]) -> dict[str, dict[str, object]]:
@@ -237,6 +252,8 @@ def _encode(entries: Mapping[str, Entry]) -> dict[str, dict[str, object]]:
         item: dict[str, object] = {"id": entry.last_event_id, "url": entry.shown_url}
         if entry.completed:
             item["completed"] = True
+        if entry.fingerprint is not None:
+            item["fp"] = entry.fingerprint
         encoded[key] = item
     return encoded
 

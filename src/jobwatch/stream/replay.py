@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from jobwatch.stream.events import SSEvent
 
@@ -97,7 +97,7 @@ def fingerprint(event: SSEvent) -> str:
     return digest.hexdigest()
 
 
-def cursor_fingerprint(events: list[SSEvent]) -> str | None:
+def cursor_fingerprint(events: Sequence[SSEvent]) -> str | None:
     """The fingerprint to save with the cursor after `events`: that of the event carrying the cursor id."""
     cursor = events[-1].last_event_id
     for event in reversed(events):
