@@ -24,7 +24,7 @@ from jobwatch.stream.http import (
     request_headers,
 )
 from jobwatch.stream.observer import StreamObserver
-from jobwatch.stream.parser import SSEParser
+from jobwatch.stream.parser import RETRY_CEILING_MS, SSEParser, skip_notice
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.stream.watchdog import Watchdog
 
@@ -119,8 +119,8 @@ class Connection:
 
     async def _read(self, response: httpx.Response, watchdog: Watchdog, resumed: bool) -> None:
         delivery, owner, observer = self._delivery, self._owner, self._observer
-        name, clock = self._spec.name, self._clock
-        parser = SSEParser(delivery.last_event_id, max_line_bytes=self._spec.max_line_bytes)
+        name, clock, limit = self._spec.name, self._clock, self._spec.max_line_bytes
+        parser = SSEParser(delivery.last_event_id, max_line_bytes=limit)
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
         seen = delivery.replays.checker() if resumed else None
         replaying = seen is not None
@@ -140,7 +140,13 @@ class Connection:
                     beat = now
                     observer.on_heartbeat(name, clock())
                 events = parser.feed(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                if parser.skipped:
+                    for own_id, size in parser.skipped:
+                        owner.notice(skip_notice(own_id, size, limit))
+                    parser.skipped.clear()
                 if parser.retry is not None and parser.retry != owner.retry_ms:
+                    if parser.retry_capped:
+                        owner.log("server retry: above %d ms, taken as %d ms", RETRY_CEILING_MS, parser.retry)
                     owner.retry_changed(parser.retry)
                 if events:
                     if replaying:
@@ -151,8 +157,8 @@ class Connection:
                             owner.first_event()
                         delivery.deliver(events)
                 if parser.last_event_id != delivery.last_event_id and not replaying:
-                    # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
-                    # events never move the cursor (back).
+                    # A block without data (or a skipped event) still commits its id (WHATWG dispatch step
+                    # 1); ids of replayed events never move the cursor (back).
                     delivery.last_event_id = parser.last_event_id
                     owner.cursor_moved()
                 # A burst is parsed without suspending, so a flooding stream could hold the event loop (and
