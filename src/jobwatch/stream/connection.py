@@ -23,6 +23,7 @@ from jobwatch.stream.http import (
     redirect_target,
     request_headers,
 )
+from jobwatch.stream.inflate import content_coding, inflated
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.parser import RETRY_CEILING_MS, SSEParser, skip_notice
 from jobwatch.stream.spec import StreamSpec
@@ -120,6 +121,7 @@ class Connection:
     async def _read(self, response: httpx.Response, watchdog: Watchdog, resumed: bool) -> None:
         delivery, owner, observer = self._delivery, self._owner, self._observer
         name, clock, limit = self._spec.name, self._clock, self._spec.max_line_bytes
+        coding = content_coding(response.headers.get("content-encoding"))
         parser = SSEParser(delivery.last_event_id, max_line_bytes=limit)
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
         seen = delivery.replays.checker() if resumed else None
@@ -127,12 +129,11 @@ class Connection:
         loop_time = asyncio.get_running_loop().time
         yielded = beat = loop_time()
         observer.on_heartbeat(name, clock())
-        # Nothing to decode: read the transport's own byte stream (what a transport returns, the bytes of
-        # aiter_raw()) and skip aiter_raw()'s decoder, chunker and bookkeeping on every piece.
-        identity = response.headers.get("content-encoding", "identity").strip().lower() == "identity"
-        body = response.stream
-        if not (identity and isinstance(body, AsyncIterable)):
-            body = response.aiter_bytes()
+        # Read the transport's own byte stream (the bytes of aiter_raw()) and skip aiter_raw()'s chunker and
+        # bookkeeping on every piece; a compressed body is inflated here in bounded steps, not by httpx.
+        body = response.stream if isinstance(response.stream, AsyncIterable) else response.aiter_raw()
+        if coding is not None:
+            body = inflated(body, coding)
         async with BurstReader(body) as reader:
             while pieces := await reader.burst():
                 now = watchdog.feed()

@@ -43,3 +43,7 @@ class LineTooLong(RetryableError):
 
 class ReconnectRequested(RetryableError):
     """The user asked for a reconnect now (not counted as a failed attempt)."""
+
+
+class DecompressionBomb(RetryableError):
+    """A compressed body kept inflating far more than any event stream does; the connection is dropped."""
