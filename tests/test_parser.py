@@ -281,6 +281,12 @@ class TestBounds:
         assert [len(e.data) for e in parser.feed(ascii_event + wide_event)] == [61]
         assert len(parser.skipped) == 1
 
+    def test_the_data_bound_counts_a_replacement_character_as_its_three_utf8_bytes(self) -> None:
+        parser = SSEParser(max_line_bytes=16)
+        events = parser.feed(b"data: " + b"\xff" * 5 + b"\n\ndata: " + b"\xff" * 6 + b"\n\n")  # 16, 19 bytes
+        assert [e.data for e in events] == ["\ufffd" * 5]
+        assert len(parser.skipped) == 1
+
     def test_the_line_bound_counts_bytes_not_characters(self) -> None:
         parser = SSEParser(max_line_bytes=100)
         assert parser.feed("id: {}\ndata: a\n\n".format("日" * 40).encode()) == []  # 124 bytes

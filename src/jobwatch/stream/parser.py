@@ -44,12 +44,13 @@ class SSEParser:
 
     __slots__ = (
         "_clean",
-        "_data",
         "_data_len",
         "_decoder",
+        "_first",
         "_id_buffer",
         "_line_bytes",
         "_max",
+        "_more",
         "_own_id",
         "_pending",
         "_skip_lf",
@@ -71,7 +72,10 @@ class SSEParser:
         self._pending: list[str] = []
         self._line_bytes = 0
         self._max = max_line_bytes
-        self._data: list[str] = []
+        self._first: str | None = None
+        """The event's first data line; most events have only this one."""
+        self._more: list[str] | None = None
+        """All its data lines once there is a second one (`_data_len` counts their bytes from then on)."""
         self._data_len = 0
         self._type = ""
         self._own_id: str | None = None
@@ -100,7 +104,7 @@ class SSEParser:
         self._clean = True
         self._pending.clear()
         self._line_bytes = 0
-        self._data.clear()
+        self._first = self._more = None
         self._data_len = 0
         self._type = ""
         self._own_id = None
@@ -153,16 +157,16 @@ class SSEParser:
             self._skip_lines(rest)
         # The per-line work is inlined and kept in locals: this loop is the hot path of every stream.
         events: list[SSEvent] = []
-        data, data_len, limit = self._data, self._data_len, self._max
+        first, more, data_len, limit = self._first, self._more, self._data_len, self._max
         event_type, id_buffer, own_id = self._type, self._id_buffer, self._own_id
         committed = self.last_event_id
         for line in rest:
             if not line:
                 committed = id_buffer  # dispatch step 1, even for a block without data
-                if data:
-                    event = (event_type or "message", "\n".join(data), id_buffer, own_id)
-                    events.append(_new(SSEvent, event))
-                    data, data_len = [], 0
+                if first is not None:
+                    data = first if more is None else "\n".join(more)
+                    events.append(_new(SSEvent, (event_type or "message", data, id_buffer, own_id)))
+                    first = more = None
                 event_type, own_id = "", None
                 continue
             # Nearly every line is "name: value"; the first ": " splits it as §9.2.6 does unless the name
@@ -173,12 +177,20 @@ class SSEParser:
                 if value and value[0] == " ":
                     value = value[1:]
             if name == "data":
+                if first is None and size is len:
+                    first = value  # ASCII, so shorter than its line, which is within the bound
+                    continue
+                if more is None:
+                    more = [] if first is None else [first]
+                    data_len = 0 if first is None else _utf8_len(first) + 1
                 data_len += size(value) + 1
                 if data_len <= limit:
-                    data.append(value)
+                    more.append(value)
+                    first = more[0]
                     continue
                 id_buffer, own_id, committed = self._skip(rest, data_len, id_buffer, own_id, committed)
-                data, data_len, event_type = [], 0, ""
+                first = more = None
+                event_type = ""
             elif name == "id":
                 if "\0" not in value:
                     id_buffer = own_id = value
@@ -189,11 +201,14 @@ class SSEParser:
             elif name == "retry":
                 self._set_retry(value)
             elif name[0] == _OVERLONG:
-                dropped = data_len + int(name[1:])
-                id_buffer, own_id, committed = self._skip(rest, dropped, id_buffer, own_id, committed)
-                data, data_len, event_type = [], 0, ""
+                if more is None:
+                    data_len = 0 if first is None else _utf8_len(first) + 1
+                data_len += int(name[1:])
+                id_buffer, own_id, committed = self._skip(rest, data_len, id_buffer, own_id, committed)
+                first = more = None
+                event_type = ""
         self.last_event_id = committed
-        self._data, self._data_len = data, data_len
+        self._first, self._more, self._data_len = first, more, data_len
         self._type, self._id_buffer, self._own_id = event_type, id_buffer, own_id
         return events
 
