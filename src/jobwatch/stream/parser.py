@@ -150,8 +150,11 @@ class SSEParser:
             self._pending.clear()
         if tail:
             self._pending.append(tail)
-        # Data bytes are counted as characters while everything is ASCII (str.isascii() costs nothing).
+        # Data bytes are counted as characters while everything is ASCII (str.isascii() costs nothing). A lone
+        # data line needs no count unless U+FFFD stands for invalid bytes: UTF-8 again, it is shorter than its
+        # line, which is within the bound ("in" returns at once for a needle wider than the text).
         size = len if text.isascii() and lines[0].isascii() else _utf8_len
+        lone_ok = "\ufffd" not in text and "\ufffd" not in lines[0]
         rest = iter(lines)
         if self._skipping:
             self._skip_lines(rest)
@@ -177,8 +180,8 @@ class SSEParser:
                 if value and value[0] == " ":
                     value = value[1:]
             if name == "data":
-                if first is None and size is len:
-                    first = value  # ASCII, so shorter than its line, which is within the bound
+                if first is None and lone_ok:
+                    first = value
                     continue
                 if more is None:
                     more = [] if first is None else [first]
