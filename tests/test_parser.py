@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
-from jobwatch.stream.errors import LineTooLong
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.parser import SSEParser
 
@@ -180,6 +181,19 @@ class TestRetry:
         parser.feed(b"retry: 500\n")
         assert parser.retry == 500
 
+    @pytest.mark.parametrize("digits", [400, 4301, 5000])
+    def test_any_digit_string_is_valid_and_clamped_to_ten_minutes(self, digits: int) -> None:
+        assert parse(b"retry: " + b"9" * digits + b"\n\n")[1].retry == 600_000
+
+    def test_leading_zeros_of_a_long_retry_value_do_not_count(self) -> None:
+        assert parse(b"retry: " + b"0" * 5000 + b"1500\n\n")[1].retry == 1500
+
+    def test_retry_above_ten_minutes_is_clamped_and_flagged(self) -> None:
+        _, parser = parse(b"retry: 600001\n\n")
+        assert (parser.retry, parser.retry_capped) == (600_000, True)
+        _, parser = parse(b"retry: 600000\n\n")
+        assert (parser.retry, parser.retry_capped) == (600_000, False)
+
     def test_retry_only_block_dispatches_nothing(self) -> None:
         assert parse(b"retry: 10\n\n")[0] == []
 
@@ -209,17 +223,98 @@ class TestDispatch:
 
 
 class TestBounds:
-    def test_overlong_line_fails_with_a_clear_error(self) -> None:
+    def test_an_event_with_an_overlong_line_is_skipped_and_the_stream_goes_on(self) -> None:
         parser = SSEParser(max_line_bytes=100)
-        with pytest.raises(LineTooLong, match="longer than 100"):
-            for _ in range(20):
-                parser.feed(b"x" * 10)
+        body = b"id: 1\ndata: a\n\nid: 2\ndata: " + b"x" * 500 + b"\n\nid: 3\ndata: c\n\n"
+        assert [(e.data, e.last_event_id) for e in parser.feed(body)] == [("a", "1"), ("c", "3")]
+        assert parser.skipped == [("2", 506)]
 
-    def test_overlong_event_fails_with_a_clear_error(self) -> None:
+    def test_the_skipped_events_id_is_committed_when_it_follows_the_long_line(self) -> None:
         parser = SSEParser(max_line_bytes=100)
-        with pytest.raises(LineTooLong, match="event data longer than 100 characters"):
-            parser.feed(b"data: 0123456789\n" * 20)
+        assert parser.feed(b"data: " + b"x" * 500 + b"\nid: 9\n\n") == []
+        assert parser.last_event_id == "9"
+        assert parser.skipped == [("9", 506 + 6)]
 
-    def test_lines_within_the_bound_are_fine(self) -> None:
+    def test_the_skipped_events_id_is_committed_only_at_its_blank_line(self) -> None:
+        parser = SSEParser("1", max_line_bytes=100)
+        parser.feed(b"id: 2\ndata: " + b"x" * 500 + b"\n")
+        assert (parser.last_event_id, parser.skipped) == ("1", [])
+        parser.feed(b"\n")
+        assert (parser.last_event_id, parser.skipped) == ("2", [("2", 506)])
+
+    def test_an_overlong_line_split_over_many_chunks_is_dropped_as_it_arrives(self) -> None:
+        parser = SSEParser(max_line_bytes=1000)
+        parser.feed(b"id: 5\ndata: ")
+        for _ in range(100):
+            assert parser.feed(b"y" * 700) == []
+        events = parser.feed(b"\r\n\r\ndata: next\r\n\r\n")
+        assert [e.data for e in events] == ["next"]
+        assert parser.skipped == [("5", 70_006)]
+
+    def test_a_skipped_event_without_an_id_reports_none_and_keeps_the_cursor(self) -> None:
+        parser = SSEParser("4", max_line_bytes=10)
+        assert parser.feed(b"data: 0123456789\n\n") == []
+        assert (parser.skipped, parser.last_event_id) == ([(None, 16)], "4")
+
+    def test_an_overlong_field_of_any_kind_skips_its_event(self) -> None:
+        parser = SSEParser(max_line_bytes=10)
+        body = b"data: a\nid: 0123456789\n\ndata: b\n: 0123456789\n\nevent: 0123456789\ndata: c\n\n"
+        assert parser.feed(body) == []
+        assert [skipped_id for skipped_id, _ in parser.skipped] == [None, None, None]
+
+    def test_retry_in_a_skipped_event_still_applies(self) -> None:
+        parser = SSEParser(max_line_bytes=10)
+        parser.feed(b"data: 0123456789\nretry: 250\n\n")
+        assert parser.retry == 250
+
+    def test_an_event_whose_data_lines_add_up_past_the_bound_is_skipped(self) -> None:
         parser = SSEParser(max_line_bytes=100)
-        assert [e.data for e in parser.feed(b"data: " + b"x" * 90 + b"\n\n")] == ["x" * 90]
+        events = parser.feed(b"id: 7\n" + b"data: 0123456789\n" * 20 + b"\ndata: after\n\n")
+        assert [e.data for e in events] == ["after"]
+        assert [skipped_id for skipped_id, _ in parser.skipped] == ["7"]
+        assert parser.last_event_id == "7"
+
+    def test_the_data_bound_counts_bytes_not_characters(self) -> None:
+        ascii_event = b"data: " + b"e" * 30 + b"\ndata: " + b"e" * 30 + b"\n\n"
+        wide_event = "data: {0}\ndata: {0}\n\n".format("é" * 30).encode()  # 120 bytes of data, 60 characters
+        parser = SSEParser(max_line_bytes=100)
+        assert [len(e.data) for e in parser.feed(ascii_event + wide_event)] == [61]
+        assert len(parser.skipped) == 1
+
+    def test_the_data_bound_counts_a_replacement_character_as_its_three_utf8_bytes(self) -> None:
+        parser = SSEParser(max_line_bytes=16)
+        events = parser.feed(b"data: " + b"\xff" * 5 + b"\n\ndata: " + b"\xff" * 6 + b"\n\n")  # 16, 19 bytes
+        assert [e.data for e in events] == ["\ufffd" * 5]
+        assert len(parser.skipped) == 1
+
+    def test_the_line_bound_counts_bytes_not_characters(self) -> None:
+        parser = SSEParser(max_line_bytes=100)
+        assert parser.feed("id: {}\ndata: a\n\n".format("日" * 40).encode()) == []  # 124 bytes
+        assert len(parser.skipped) == 1
+
+    def test_lines_and_data_within_the_bound_are_fine(self) -> None:
+        parser = SSEParser(max_line_bytes=100)
+        body = b"data: " + b"x" * 94 + b"\n\n" + b"data: 0123456789\n" * 9 + b"\n"
+        assert [len(e.data) for e in parser.feed(body)] == [94, 98]
+        assert parser.skipped == []
+
+    def test_skipping_never_holds_more_than_the_bound_and_one_chunk(self) -> None:
+        parser = SSEParser(max_line_bytes=64 * 1024)
+        block = b"z" * (64 * 1024)
+        parser.feed(b"id: 1\ndata: ")
+        tracemalloc.start()
+        try:
+            for _ in range(160):  # a 10 MiB line
+                parser.feed(block)
+            parser.feed(b"\n\n")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert parser.skipped == [("1", 160 * 64 * 1024 + 6)]
+        assert peak < 3 * 64 * 1024 * 2
+
+    def test_a_partial_skipped_event_at_eof_is_not_reported_and_its_id_not_committed(self) -> None:
+        parser = SSEParser(max_line_bytes=10)
+        parser.feed(b"id: 3\ndata: 0123456789\n")
+        parser.close()
+        assert (parser.skipped, parser.last_event_id) == ([], "")

@@ -109,3 +109,10 @@ async def test_insecure_allows_a_redirect_from_https_to_http(ca: trustme.CA) -> 
 
 def test_a_trusted_international_host_is_compared_in_its_ascii_form() -> None:
     assert host_name(httpx.URL("https://BÜCHER.example./events")) == "xn--bcher-kva.example"
+
+
+async def test_the_request_offers_only_the_codings_jobwatch_decodes_in_bounded_steps() -> None:
+    async with DemoServer() as server:
+        await run_stream(server.add_raw("r", [EVENT]))
+        (received,) = server.requests
+    assert received.headers["accept-encoding"] == "gzip, deflate"

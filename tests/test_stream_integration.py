@@ -326,14 +326,6 @@ async def test_connection_refused_is_retried_then_given_up() -> None:
     assert (final.last_error or "").startswith("connection failed")
 
 
-async def test_overlong_line_fails_the_connection_with_a_clear_error() -> None:
-    async with DemoServer() as server:
-        url = server.add_raw("r", [RawResponse(body=[b"data: " + b"x" * 5000])])
-        final, _ = await run_stream(url, max_line_bytes=1000, max_retries=0)
-    assert final.state is StreamState.GAVE_UP
-    assert final.last_error == "line longer than 1000 bytes"
-
-
 async def test_twenty_streams_run_at_once_in_one_process() -> None:
     scripts = [JobScript(f"j{i}", count=40, interval=0.005, retry_ms=10, faults=[Fault.drop(after_event=20)])
                for i in range(20)]  # fmt: skip

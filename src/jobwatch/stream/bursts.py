@@ -16,7 +16,8 @@ class BurstReader:
     """`async with BurstReader(chunks) as reader:` then `await reader.burst()` until it returns [].
 
     The pieces stay bounded without explicit backpressure: the reader task only runs while the connection
-    is suspended, and each of its steps ends at a socket read (at most 64 KiB with httpcore).
+    is suspended, and each of its steps ends at a socket read (at most 64 KiB with httpcore) or, for a
+    compressed body, after one inflation step (at most 64 KiB, inflate.py).
     A read error is raised by `burst()` after the pieces that arrived before it.
     """
 

@@ -25,8 +25,9 @@ from jobwatch.stream.http import (
     request_headers,
     same_origin,
 )
+from jobwatch.stream.inflate import content_coding, inflated
 from jobwatch.stream.observer import StreamObserver
-from jobwatch.stream.parser import SSEParser
+from jobwatch.stream.parser import RETRY_CEILING_MS, SSEParser, skip_notice
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.stream.watchdog import Watchdog
 
@@ -131,20 +132,20 @@ class Connection:
 
     async def _read(self, response: httpx.Response, watchdog: Watchdog, resumed: bool) -> None:
         delivery, owner, observer = self._delivery, self._owner, self._observer
-        name, clock = self._spec.name, self._clock
-        parser = SSEParser(delivery.last_event_id, max_line_bytes=self._spec.max_line_bytes)
+        name, clock, limit = self._spec.name, self._clock, self._spec.max_line_bytes
+        coding = content_coding(response.headers.get("content-encoding"))
+        parser = SSEParser(delivery.last_event_id, max_line_bytes=limit)
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
         seen = delivery.replays.checker() if resumed else None
         replaying = seen is not None
         loop_time = asyncio.get_running_loop().time
         yielded = beat = loop_time()
         observer.on_heartbeat(name, clock())
-        # Nothing to decode: read the transport's own byte stream (what a transport returns, the bytes of
-        # aiter_raw()) and skip aiter_raw()'s decoder, chunker and bookkeeping on every piece.
-        identity = response.headers.get("content-encoding", "identity").strip().lower() == "identity"
-        body = response.stream
-        if not (identity and isinstance(body, AsyncIterable)):
-            body = response.aiter_bytes()
+        # Read the transport's own byte stream (the bytes of aiter_raw()) and skip aiter_raw()'s chunker and
+        # bookkeeping on every piece; a compressed body is inflated here in bounded steps, not by httpx.
+        body = response.stream if isinstance(response.stream, AsyncIterable) else response.aiter_raw()
+        if coding is not None:
+            body = inflated(body, coding)
         async with BurstReader(body) as reader:
             while pieces := await reader.burst():
                 now = watchdog.feed()
@@ -152,7 +153,13 @@ class Connection:
                     beat = now
                     observer.on_heartbeat(name, clock())
                 events = parser.feed(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+                if parser.skipped:
+                    for own_id, size in parser.skipped:
+                        owner.notice(skip_notice(own_id, size, limit))
+                    parser.skipped.clear()
                 if parser.retry is not None and parser.retry != owner.retry_ms:
+                    if parser.retry_capped:
+                        owner.log("server retry: above %d ms, taken as %d ms", RETRY_CEILING_MS, parser.retry)
                     owner.retry_changed(parser.retry)
                 if events:
                     if replaying:
@@ -163,8 +170,8 @@ class Connection:
                             owner.first_event()
                         delivery.deliver(events)
                 if parser.last_event_id != delivery.last_event_id and not replaying:
-                    # A block without data still commits its id (WHATWG dispatch step 1); ids of replayed
-                    # events never move the cursor (back).
+                    # A block without data (or a skipped event) still commits its id (WHATWG dispatch step
+                    # 1); ids of replayed events never move the cursor (back).
                     delivery.last_event_id = parser.last_event_id
                     owner.cursor_moved()
                 # A burst is parsed without suspending, so a flooding stream could hold the event loop (and

@@ -39,9 +39,9 @@ class HeartbeatTimeout(RetryableError):
     """No byte (not even a `: ping`) for the heartbeat timeout: the connection is dropped and resumed."""
 
 
-class LineTooLong(RetryableError):
-    """A line or event grew past the configured bound; the connection is failed instead of eating memory."""
-
-
 class ReconnectRequested(RetryableError):
     """The user asked for a reconnect now (not counted as a failed attempt)."""
+
+
+class DecompressionBomb(RetryableError):
+    """A compressed body kept inflating far more than any event stream does; the connection is dropped."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import httpx
 
 from jobwatch.stream.errors import FatalError, RetryableError, StreamError
+from jobwatch.stream.inflate import ACCEPT_ENCODING
 from jobwatch.stream.policy import parse_retry_after
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -41,8 +42,14 @@ def make_client(verify: bool | str = True) -> httpx.AsyncClient:
 
 
 def request_headers(user: Mapping[str, str], last_event_id: str) -> dict[str, str]:
-    """Design §3: Accept, Cache-Control, user headers, and Last-Event-ID only when not empty."""
-    headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", **user}
+    """Design §3: Accept, Cache-Control, user headers, and Last-Event-ID only when not empty; the codings
+    offered are exactly those jobwatch decodes in bounded steps (httpx would add br/zstd when installed)."""
+    headers = {
+        "Accept": "text/event-stream",
+        "Cache-Control": "no-cache",
+        "Accept-Encoding": ACCEPT_ENCODING,
+        **user,
+    }
     if last_event_id:
         headers["Last-Event-ID"] = last_event_id
     return headers
