@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
 NESTJS := tests/interop/nestjs
 NPM_STAMP := $(NESTJS)/node_modules/.installed
@@ -25,10 +26,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ui_flood.py
 	$(BIN)/python bench/ui_idle.py
+	$(BIN)/python bench/ui_bandwidth.py
 
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py
