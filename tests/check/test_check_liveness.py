@@ -87,14 +87,43 @@ async def test_a_batch_written_at_once_without_a_silence_is_not_called_buffering
     assert bursts.summary.endswith("(most in one read: 7)")
 
 
-async def test_a_buffering_proxy_shows_as_a_burst_after_a_silence() -> None:
+async def test_one_batch_after_a_silence_mid_stream_is_not_called_buffering() -> None:
+    script = job(
+        "j", Fault.silence(after_event=3, seconds=0.4), Fault.burst(after_event=3, count=6), count=14
+    )
+    report = await check_job(script)
+
+    bursts = finding(report, "liveness.bursts")
+    assert bursts.verdict is Verdict.OK
+    assert bursts.summary == "one batch after a silence, not repeated: a server batch rather than a buffer"
+    assert re.fullmatch(
+        r"\d+ events \(\d+ bytes\) in one read at 0\.\d s, after \d+ ms of silence", bursts.evidence[0]
+    )
+
+
+async def test_a_buffering_proxy_shows_as_repeated_bursts_after_silences() -> None:
+    script = job("j", Fault.buffered(size=500), count=40, interval=0.06)
+    report = await check_job(script, duration=2.0, events=10)
+
+    bursts = finding(report, "liveness.bursts")
+    assert bursts.verdict is Verdict.WARN
+    assert re.fullmatch(
+        r"\d bursts of events after a silence: something between server and client buffers "
+        "the stream",
+        bursts.summary,
+    )
+    assert len(bursts.evidence) >= 2
+
+
+async def test_a_response_held_back_whole_until_its_end_shows_as_buffered() -> None:
     script = job("j", Fault.buffered(size=100_000), count=8, interval=0.06)
     report = await check_job(script)
 
     bursts = finding(report, "liveness.bursts")
     assert bursts.verdict is Verdict.WARN
     assert bursts.summary == (
-        "1 burst of events after a silence: something between server and client buffers the stream"
+        "the whole response in one read after a silence: "
+        "something between server and client buffers the stream"
     )
     assert re.fullmatch(
         r"9 events \(\d+ bytes\) in one read at 0\.\d s, after \d+ ms of silence", bursts.evidence[0]

@@ -88,28 +88,31 @@ def gaps(rec: Recording, limits: Thresholds) -> Finding:
 
 
 def bursts(rec: Recording, limits: Thresholds) -> Finding:
-    """Many events in one read right after a silence: a buffer between server and client."""
+    """Many events in one read right after a silence, again and again (or the whole response at once):
+    a buffer between server and client. A single batch mid-stream is what a server may well send."""
     found = reads(rec, limits.read_window)
     suspects = [r for r in found if r.events >= limits.burst_events and r.silence >= limits.burst_gap]
-    if not suspects:
-        largest = max((r.events for r in found), default=0)
-        return ok(
-            G,
-            "bursts",
-            f"no read brought {limits.burst_events}+ events after {limits.burst_gap:g} s "
-            f"of silence (most in one read: {largest})",
-        )
     evidence = [
         f"{plural(r.events, 'event')} ({r.size} bytes) in one read at {r.at:.1f} s, after "
         f"{seconds(r.silence)} of silence"
         for r in suspects[:5]
     ]
-    return warn(
-        G,
-        "bursts",
-        f"{plural(len(suspects), 'burst')} of events after a silence: something "
-        "between server and client buffers the stream",
-        "flush after every event and turn "
-        "buffering off on the way (nginx: proxy_buffering off; or X-Accel-Buffering: no)",
-        *evidence,
+    whole = len(suspects) == 1 and suspects[0].events == len(rec.events)
+    if len(suspects) >= 2 or whole:
+        what = "the whole response in one read" if whole else f"{len(suspects)} bursts of events"
+        return warn(
+            G,
+            "bursts",
+            f"{what} after a silence: something between server and client buffers the stream",
+            "flush after every event and turn buffering off on the way "
+            "(nginx: proxy_buffering off; or X-Accel-Buffering: no)",
+            *evidence,
+        )
+    largest = max((r.events for r in found), default=0)
+    summary = (
+        f"no read brought {limits.burst_events}+ events after {limits.burst_gap:g} s "
+        f"of silence (most in one read: {largest})"
     )
+    if suspects:
+        summary = "one batch after a silence, not repeated: a server batch rather than a buffer"
+    return ok(G, "bursts", summary, *evidence)
