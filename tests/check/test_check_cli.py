@@ -221,3 +221,11 @@ def test_no_byte_from_the_server_reaches_the_terminal_raw() -> None:
         assert raw not in text + document
     assert "'retry: \\x1b[2J'" in text
     assert "\\x1b[31mred\\x9b" in text
+
+
+def test_check_package_does_not_import_textual() -> None:
+    code = (
+        "import sys, jobwatch.check, jobwatch.check.cli;"
+        "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -4,14 +4,9 @@ endpoint numbers ids per connection, and the check says so."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "interop"))
-
 from checkkit import alarms, finding
 from interopkit import ServerProcess, starlette_server
 
