@@ -55,6 +55,8 @@ async def test_an_id_moving_back_fails() -> None:
     order = finding(report, "ids.order")
     assert order.verdict is Verdict.FAIL
     assert order.summary.startswith("the id moves back from 6 to 2: a client resuming from it")
+    assert finding(report, "ids.per-connection").verdict is Verdict.OK
+    assert finding(report, "resume.last-event-id").verdict is Verdict.OK
 
 
 async def test_one_id_for_two_different_events_fails() -> None:

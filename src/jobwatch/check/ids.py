@@ -33,6 +33,18 @@ def content(event: SSEvent) -> tuple[str, str]:
     return event.type, event.data
 
 
+def meanings(events: Sequence[SSEvent]) -> dict[str, SSEvent]:
+    """Each id of `events` and the event it stands for; ids used for two different events are left out
+    (ids.order reports those), so a later connection is never blamed for them."""
+    known: dict[str, SSEvent] = {}
+    ambiguous: set[str] = set()
+    for event in events:
+        first = known.setdefault(event.own_id or "", event)
+        if content(first) != content(event):
+            ambiguous.add(event.own_id or "")
+    return {key: event for key, event in known.items() if key not in ambiguous}
+
+
 def check_ids(main: Recording, probes: Sequence[Recording], show: Show) -> list[Finding]:
     """The id findings: the first connection, and later ones for per-connection numbering."""
     if not main.streamed:
@@ -126,9 +138,7 @@ def order(rec: Recording, show: Show) -> Finding:
 
 def per_connection(main: Recording, probes: Sequence[Recording], show: Show) -> Finding:
     """The same id must mean the same event on every connection (no automatic ids)."""
-    known: dict[str, SSEvent] = {}
-    for event in with_ids(main):
-        known.setdefault(event.own_id or "", event)
+    known = meanings(with_ids(main))
     later = [event for rec in probes for event in with_ids(rec)]
     compared = [event for event in later if event.own_id in known]
     if not later:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from jobwatch.check.ids import content, payload_events, with_ids
+from jobwatch.check.ids import content, meanings, payload_events, with_ids
 from jobwatch.check.model import Finding, Options, Show, fail, ok, plural, seconds, skip, warn
 from jobwatch.check.probe import Recording, record
 from jobwatch.stream.events import SSEvent
@@ -83,13 +83,13 @@ def relation(seen: list[SSEvent], pos: int, rec: Recording) -> tuple[str, int]:
     got = with_ids(rec)
     if not got:
         return "nothing", 0
-    known: dict[str, SSEvent] = {}
-    for event in seen:
-        known.setdefault(event.own_id or "", event)
+    known = meanings(seen)
     if any(e.own_id in known and content(known[e.own_id or ""]) != content(e) for e in got):
         return "renumbered", 0
     first = got[0]
-    index = next((i for i, e in enumerate(seen) if e.own_id == first.own_id), None)
+    index = next(
+        (i for i, e in enumerate(seen) if (e.own_id, content(e)) == (first.own_id, content(first))), None
+    )
     if index is None:
         return "new", 0
     if index == pos + 1:
