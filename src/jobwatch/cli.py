@@ -17,7 +17,7 @@ from typing import NoReturn
 from jobwatch import __version__
 from jobwatch.textsafe import sanitize
 
-COMMANDS = ("tail", "demo", "demo-server")
+COMMANDS = ("tail", "demo", "demo-server", "check")
 EXIT_USAGE = 2
 MIN_LINE_BYTES = 1024  # jobwatch.config_schema.MIN_LINE_BYTES, not imported so `--help` stays light
 
@@ -27,6 +27,7 @@ commands:
   jobwatch demo [OPTIONS]                embedded demo server + dashboard on it (no network needed)
   jobwatch tail [OPTIONS] [SOURCE ...]   headless: one line per event on stdout
   jobwatch demo-server [--port P]        only the demo server, for trying other clients against it
+  jobwatch check URL [--duration 30s]    inspect an SSE endpoint: what is fine, risky or broken, and fixes
 
 SOURCE is URL or NAME=URL. Run `jobwatch COMMAND --help` for a command's options.
 """
@@ -146,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from jobwatch.demo.cli import main as demo_server_main
 
         return demo_server_main(args_list[1:])
+    if command == "check":
+        from jobwatch.check.cli import main as check_main
+
+        return check_main(args_list[1:])
     args = build_parser(command).parse_args(args_list[1:] if command else args_list)
     try:
         if command == "demo":

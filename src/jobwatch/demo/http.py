@@ -35,6 +35,7 @@ class HttpConnection:
         self._reader = reader
         self._writer = writer
         self._arrived = asyncio.Event()
+        self._http10 = False  # an HTTP/1.0 response written by hand (h11 only speaks 1.1)
         self.closed = asyncio.Event()  # the peer left (EOF, reset) or we closed/aborted
         writer.transport.set_write_buffer_limits(high=0)
         sock = writer.get_extra_info("socket")
@@ -98,17 +99,29 @@ class HttpConnection:
             self.closed.set()
             raise ClientGone from exc
 
-    async def start_response(self, status: int, headers: Sequence[tuple[str, str]]) -> None:
+    async def start_response(
+        self, status: int, headers: Sequence[tuple[str, str]], *, http10: bool = False
+    ) -> None:
+        """Send the status line and headers; `http10`: an HTTP/1.0 response whose body ends by closing."""
+        if http10:
+            self._http10 = True
+            lines = [b"HTTP/1.0 %d %s" % (status, reason(status))]
+            lines += [f"{name}: {value}".encode("latin-1") for name, value in headers]
+            await self._write(b"\r\n".join(lines) + b"\r\n\r\n")
+            return
         response = h11.Response(status_code=status, headers=list(headers), reason=reason(status))
         await self._write(self._h11.send(response) or b"")
 
     async def send(self, data: bytes) -> None:
         """One body chunk, written and flushed on its own."""
         if data:
-            await self._write(self._h11.send(h11.Data(data=data)) or b"")
+            await self._write(data if self._http10 else self._h11.send(h11.Data(data=data)) or b"")
 
     async def end(self) -> None:
-        """Finish the body cleanly (the terminating chunk, when chunked)."""
+        """Finish the body cleanly (the terminating chunk, when chunked; closing, for HTTP/1.0)."""
+        if self._http10:
+            self.close()
+            return
         await self._write(self._h11.send(h11.EndOfMessage()) or b"")
 
     async def sleep(self, seconds: float) -> None:

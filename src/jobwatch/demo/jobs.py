@@ -12,6 +12,7 @@ from collections import defaultdict, deque
 
 from jobwatch.demo.generate import encode_event, generated_event, job_key
 from jobwatch.demo.model import Fault, JobScript
+from jobwatch.demo.shaping import Shaping
 
 _CURSOR = re.compile(r"[0-9]{1,18}")
 
@@ -34,8 +35,14 @@ class JobRuntime:
         self._huge_lines: dict[int, deque[int]] = defaultdict(deque)
         self._replays: list[Fault] = []
         self._statuses: list[Fault] = []
+        self._redirects: list[Fault] = []
         self.slow: Fault | None = None
         self.inclusive = False
+        self.ignores_cursor = False
+        self.skip_on_resume = 0
+        self.unknown_id_status: Fault | None = None
+        self.completed_200 = False
+        self.shaping = Shaping(script.faults)
         for fault in script.faults:
             self._arm(fault)
 
@@ -62,6 +69,18 @@ class JobRuntime:
                 self._failures[fault.after_event].append(fault.message)
             case "huge_line":
                 self._huge_lines[fault.after_event].append(fault.size)
+            case "redirect":
+                self._redirects.append(fault)
+            case "ignore_last_event_id":
+                self.ignores_cursor = True
+            case "skip_on_resume":
+                self.skip_on_resume = fault.count
+            case "unknown_id_status":
+                self.unknown_id_status = fault
+            case "completed_200":
+                self.completed_200 = True
+            case _:
+                pass  # wire-level faults: Shaping applies them
 
     def _drop_points(self, count: int) -> list[int]:
         """`count` event indexes, distinct while the job has enough events, in sending order."""
@@ -85,6 +104,15 @@ class JobRuntime:
         event_type, data = self.event(index)
         return encode_event(str(index + 1), event_type, data)
 
+    def wire(self, index: int, sequence: int) -> bytes:
+        """Event `index` as this job's faults send it, `sequence` being its number on the connection."""
+        event_type, data = self.event(index)
+        return self.shaping.encode(index, event_type, data, sequence)
+
+    def known(self, last_event_id: str) -> bool:
+        """Whether `last_event_id` is an id this job sends."""
+        return bool(_CURSOR.fullmatch(last_event_id)) and 0 < int(last_event_id) <= self.total
+
     def cursor(self, last_event_id: str | None) -> int:
         """Events already seen for a Last-Event-ID: its number if it is a known id, else 0."""
         if last_event_id is None or not _CURSOR.fullmatch(last_event_id):
@@ -99,10 +127,18 @@ class JobRuntime:
                 return fault
         return None
 
+    def redirect_for(self, connection: int) -> Fault | None:
+        for fault in self._redirects:
+            if connection < fault.times:
+                return fault
+        return None
+
     def resume_start(self, cursor: int) -> int:
         """Index of the first event to send to a connection that has seen `cursor` events."""
-        if cursor == 0:
+        if cursor == 0 or self.ignores_cursor:
             return 0
+        if self.skip_on_resume:
+            return min(self.total, cursor + self.skip_on_resume)
         for fault in self._replays:
             if cursor >= fault.after_event:
                 self._replays.remove(fault)

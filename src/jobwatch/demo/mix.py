@@ -5,11 +5,8 @@ Timings assume the demo client runs with a short heartbeat timeout (about 10 s).
 
 from __future__ import annotations
 
-import sys
-
+from jobwatch.demo.faults import ALWAYS
 from jobwatch.demo.model import Fault, JobScript
-
-ALWAYS = sys.maxsize
 
 
 def demo_jobs() -> list[JobScript]:

@@ -9,18 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal[
-    "drop",
-    "random_drops",
-    "status",
-    "silence",
-    "slow",
-    "burst",
-    "replay",
-    "inclusive_resume",
-    "fail_job",
-    "huge_line",
-]
+from jobwatch.demo.faults import Fault, FaultKind
+
+__all__ = ["HUGE_CHUNK", "Fault", "FaultKind", "JobScript", "LineEnding", "RawResponse", "RecordedRequest"]
+
 LineEnding = Literal["\n", "\r\n", "\r"]
 HUGE_CHUNK = 1 << 20
 
@@ -28,107 +20,6 @@ HUGE_CHUNK = 1 << 20
 def _non_negative(name: str, value: float) -> None:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """One injected misbehaviour of a job's stream; build it with the classmethods, not directly.
-
-    Events are counted by id: `after_event=k` means "once event k was sent" (0: before event 1).
-    """
-
-    kind: FaultKind
-    after_event: int = 0
-    offset: int | None = None
-    count: int = 0
-    code: int = 0
-    times: int = 1
-    retry_after: str | None = None
-    on_connection: int = 0
-    seconds: float = 0.0
-    bytes_per_write: int = 1
-    delay: float = 0.0
-    message: str = ""
-    size: int = 0
-
-    @classmethod
-    def drop(cls, after_event: int, offset: int | None = None) -> Fault:
-        """Once: abort the TCP connection after `offset` bytes of event `after_event + 1` as written
-        (a connection's first message includes its `retry:` line; None = a seeded random offset
-        strictly inside the message; an offset past its end sends it whole, then aborts)."""
-        _non_negative("after_event", after_event)
-        if offset is not None:
-            _non_negative("offset", offset)
-        return cls("drop", after_event=after_event, offset=offset)
-
-    @classmethod
-    def random_drops(cls, count: int) -> Fault:
-        """`count` drops at seeded random events and offsets, each at a different point."""
-        _non_negative("count", count)
-        return cls("random_drops", count=count)
-
-    @classmethod
-    def status(
-        cls, code: int, times: int = 1, retry_after: str | None = None, on_connection: int = 0
-    ) -> Fault:
-        """Connections on_connection .. on_connection+times-1 (0-based, per job) get `code`."""
-        if not 200 <= code <= 599:
-            raise ValueError(f"status code must be 200..599, got {code}")
-        _non_negative("times", times)
-        _non_negative("on_connection", on_connection)
-        return cls(
-            "status", code=code, times=times, retry_after=retry_after, on_connection=on_connection
-        )
-
-    @classmethod
-    def silence(cls, after_event: int, seconds: float) -> Fault:
-        """Once: after event `after_event`, send no byte (no ping) for `seconds`, then go on."""
-        _non_negative("after_event", after_event)
-        _non_negative("seconds", seconds)
-        return cls("silence", after_event=after_event, seconds=seconds)
-
-    @classmethod
-    def slow(cls, bytes_per_write: int = 1, delay: float = 0.01) -> Fault:
-        """Every connection of the job trickles its body: `bytes_per_write` bytes per `delay`."""
-        if bytes_per_write < 1:
-            raise ValueError("bytes_per_write must be >= 1")
-        _non_negative("delay", delay)
-        return cls("slow", bytes_per_write=bytes_per_write, delay=delay)
-
-    @classmethod
-    def burst(cls, after_event: int, count: int) -> Fault:
-        """Once: the `count` events after event `after_event` go out back-to-back in one write."""
-        _non_negative("after_event", after_event)
-        _non_negative("count", count)
-        return cls("burst", after_event=after_event, count=count)
-
-    @classmethod
-    def replay(cls, after_event: int, count: int) -> Fault:
-        """Once: the first resume whose Last-Event-ID is >= `after_event` starts `count` events
-        early, re-sending events up to and including the cursor (a sloppy, inclusive resume)."""
-        _non_negative("after_event", after_event)
-        _non_negative("count", count)
-        return cls("replay", after_event=after_event, count=count)
-
-    @classmethod
-    def inclusive_resume(cls) -> Fault:
-        """Every resume first re-sends the event whose id equals the Last-Event-ID."""
-        return cls("inclusive_resume")
-
-    @classmethod
-    def fail_job(cls, after_event: int, message: str) -> Fault:
-        """Once: after event `after_event`, send an id-less `error` event
-        {"message": ..., "retryable": false} and end the response cleanly."""
-        _non_negative("after_event", after_event)
-        return cls("fail_job", after_event=after_event, message=message)
-
-    @classmethod
-    def huge_line(cls, after_event: int, size: int) -> Fault:
-        """Once: after event `after_event`, send a `data:` line of `size` bytes (the same 1 MiB block
-        written again and again, so the server never holds it whole), then a blank line, then go on."""
-        _non_negative("after_event", after_event)
-        _non_negative("size", size)
-        return cls("huge_line", after_event=after_event, size=size)
 
 
 @dataclass

@@ -14,19 +14,20 @@ from jobwatch.demo.generate import encode_event
 from jobwatch.demo.http import HttpConnection, reason
 from jobwatch.demo.jobs import JobRuntime
 from jobwatch.demo.model import HUGE_CHUNK, Fault
+from jobwatch.demo.shaping import BOM, BodyCoder
 
 SSE_HEADERS = (
     ("Content-Type", "text/event-stream; charset=utf-8"),
     ("Cache-Control", "no-cache"),
     ("Connection", "close"),
 )
-PING = b": ping\n\n"
 BATCH_BYTES = 64 * 1024
 YIELD_EVERY = 16
 
 
 class _Sender:
-    """Per-connection output: `retry:` on the first message, batching, trickling and idle pings."""
+    """Per-connection output: `retry:` on the first message, batching, trickling, idle pings, and the
+    job's wire-level faults (shaping.py)."""
 
     def __init__(self, http: HttpConnection, job: JobRuntime, ping_interval: float) -> None:
         self.http = http
@@ -35,17 +36,43 @@ class _Sender:
         self.first = True
         self.ending = job.script.line_ending.encode()
         self.buffer = bytearray()
+        self.coder = BodyCoder(job.shaping)
+        self.sequence = 0  # events numbered on this connection (per-connection ids)
         self.clock = asyncio.get_running_loop().time
         self.last_write = self.clock()
 
-    def frame(self, message: bytes) -> bytes:
-        """`message` (LF-terminated lines) as sent: after `retry:` if first, with the job's line ending."""
-        if self.first:
-            self.first = False
-            message = b"retry: %d\n" % self.job.script.retry_ms + message
-        return message if self.ending == b"\n" else message.replace(b"\n", self.ending)
+    def frame(self, message: bytes, index: int | None = None) -> bytes:
+        """`message` (LF-terminated lines; event `index`, if one) as sent: after `retry:` if first, with
+        the job's line ending."""
+        shaping = self.job.shaping
+        first, self.first = self.first, False
+        if first:
+            message = shaping.retry_line(self.job.script.retry_ms) + message
+        if shaping.bom_before(index, first):
+            message = BOM + message
+        ending = shaping.ending(index, self.ending)
+        return message if ending == b"\n" else message.replace(b"\n", ending)
+
+    def event(self, index: int) -> bytes:
+        """Event `index` as this connection sends it."""
+        self.sequence += 1
+        return self.frame(self.job.wire(index, self.sequence), index)
 
     async def write(self, data: bytes) -> None:
+        """Write `data` through the job's buffer and coder (which may hold it back)."""
+        data = self.coder.code(data)
+        if data:
+            await self._send(data)
+        self.last_write = self.clock()
+
+    async def finish(self) -> None:
+        """End the body cleanly, after what a buffer or coder still holds."""
+        tail = self.coder.finish()
+        if tail:
+            await self._send(tail)
+        await self.http.end()
+
+    async def _send(self, data: bytes) -> None:
         slow = self.job.slow
         if slow is None:
             await self.http.send(data)
@@ -54,7 +81,6 @@ class _Sender:
                 if start:
                     await self.http.sleep(slow.delay)
                 await self.http.send(data[start : start + slow.bytes_per_write])
-        self.last_write = self.clock()
 
     async def flush(self) -> None:
         if self.buffer:
@@ -72,7 +98,9 @@ class _Sender:
                 await self.http.sleep(deadline - now)
                 return
             await self.http.sleep(due - now)
-            await self.write(self.frame(PING))
+            ping, numbered = self.job.shaping.ping(self.sequence + 1)
+            self.sequence += numbered
+            await self.write(self.frame(ping))
 
 
 async def send_status(http: HttpConnection, fault: Fault) -> None:
@@ -96,17 +124,34 @@ async def serve_events(
     """Serve one SSE request; True when the response ended cleanly, False when it was dropped."""
     connection = job.connections
     job.connections += 1
+    redirect = job.redirect_for(connection)
+    if redirect is not None:
+        await send_redirect(http, redirect)
+        return True
     fault = job.status_for(connection)
+    if fault is None and last_event_id is not None and not job.known(last_event_id):
+        fault = job.unknown_id_status
     if fault is not None:
         await send_status(http, fault)
         return True
     start = job.resume_start(job.cursor(last_event_id))
+    headers = job.shaping.response_headers(SSE_HEADERS)
     if job.script.complete and start >= job.total:
-        await http.start_response(204, [("Cache-Control", "no-cache")])
+        if job.completed_200:
+            await http.start_response(200, headers)
+        else:
+            await http.start_response(204, [("Cache-Control", "no-cache")])
         await http.end()
         return True
-    await http.start_response(200, SSE_HEADERS)
+    await http.start_response(200, headers, http10=job.shaping.http10)
     return await _play(_Sender(http, job, ping_interval), start)
+
+
+async def send_redirect(http: HttpConnection, fault: Fault) -> None:
+    """Answer with the fault's redirect to its location."""
+    headers = [("Location", fault.text or ""), ("Content-Length", "0")]
+    await http.start_response(fault.code, headers)
+    await http.end()
 
 
 async def _play(out: _Sender, start: int) -> bool:
@@ -128,7 +173,7 @@ async def _play(out: _Sender, start: int) -> bool:
                 elif index % YIELD_EVERY == 0:
                     await http.sleep(0)  # lets other connections run; no ping is ever due here
         cut, offset = job.take_drop(index)
-        message = out.frame(job.message(index))
+        message = out.event(index)
         if cut:
             await out.flush()
             if offset is None:
@@ -147,7 +192,7 @@ async def _play(out: _Sender, start: int) -> bool:
         burst = burst or job.take_burst(index + 1)
     await out.flush()
     if script.complete:
-        await http.end()
+        await out.finish()
         return True
     if out.first:
         await out.write(out.frame(b"\n"))
@@ -172,7 +217,7 @@ async def _after_event(out: _Sender, event_id: int) -> bool:
         await out.flush()
         data = json.dumps({"message": message, "retryable": False}, ensure_ascii=False)
         await out.write(out.frame(encode_event(None, "error", data)))
-        await out.http.end()
+        await out.finish()
         return False
     return True
 
