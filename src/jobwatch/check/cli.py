@@ -9,13 +9,11 @@ import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from jobwatch.check.model import Options, Show, Thresholds
 from jobwatch.check.report import SYMBOLS, render_json, render_text
 from jobwatch.check.run import run_check
 from jobwatch.config import ConfigError, Settings, load_specs
-from jobwatch.redact import TOKEN_PARAMS
 
 EXIT_USAGE = 2
 MAX_DURATION = 24 * 3600.0
@@ -46,14 +44,6 @@ def count(text: str) -> int:
     if not (text.isascii() and text.isdigit() and int(text) >= 1):
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return int(text)
-
-
-def url_secrets(url: str) -> list[str]:
-    """The URL's user, password and token-like query values, so that a server echoing them is masked too."""
-    parts = urlsplit(url)
-    found = [value for value in (parts.username, parts.password) if value]
-    found += [value for name, value in parse_qsl(parts.query) if name.lower() in TOKEN_PARAMS and value]
-    return [unquote(value) for value in found] + found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +106,6 @@ def main(
         print(f"jobwatch check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     spec = loaded.specs[0]
-    loaded.redactor.add(*url_secrets(spec.url))
     limits = thresholds or Thresholds()
     options = Options(spec.url, dict(spec.headers), spec.verify, args.duration, args.events, limits)
     try:
