@@ -8,7 +8,7 @@ import random
 
 from jobwatch.demo import DemoServer, Fault, JobScript, RawResponse
 from jobwatch.stream.client import JobStream, make_client
-from jobwatch.stream.events import SSEvent, StreamState
+from jobwatch.stream.events import Cause, SSEvent, StreamState
 from jobwatch.stream.replay import fingerprint
 from jobwatch.stream.spec import StreamSpec
 from streamkit import FakeSleep, Recorder, run_stream
@@ -447,3 +447,18 @@ async def test_an_error_event_with_plain_text_data_is_a_job_error_with_that_mess
     reconnecting = [s for s in recorder.statuses if s.state is StreamState.RECONNECTING and s.delay]
     assert reconnecting[0].last_error == "job error: Internal server error (server closed the stream)"
     assert final.state is StreamState.COMPLETED
+
+
+async def test_every_error_carries_its_kind_so_no_layer_parses_the_text() -> None:
+    async with DemoServer() as server:
+        url = server.add_raw("r", [
+            RawResponse(body=[b": quiet\n\n"], end="hang"),
+            RawResponse(status=503),
+            RawResponse(body=[b"id: 1\nevent: error\ndata: heartbeat service down\n\n"]),
+            RawResponse(status=401),
+        ])  # fmt: skip
+        final, rec = await run_stream(url, heartbeat_timeout=0.3)
+    causes = [(s.cause, s.last_error) for s in rec.statuses if s.state is StreamState.RECONNECTING and s.delay]
+    assert [cause for cause, _ in causes] == [Cause.HEARTBEAT, Cause.HTTP, Cause.JOB_ERROR]
+    assert causes[2][1] == "job error: heartbeat service down (server closed the stream)"
+    assert (final.state, final.cause) == (StreamState.FAILED, Cause.HTTP)

@@ -16,7 +16,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 from jobwatch.stream.connection import Connection
 from jobwatch.stream.delivery import Delivery, JobCompleted
 from jobwatch.stream.errors import FatalError, RetryableError, StreamEnded, StreamError
-from jobwatch.stream.events import StreamState, StreamStatus
+from jobwatch.stream.events import Cause, StreamState, StreamStatus
 from jobwatch.stream.http import classify_transport_error, make_client
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.policy import RETRY_TIME_CEILING_MS, Attempts, Backoff, GiveUp
@@ -67,7 +67,7 @@ class JobStream:
         self._status = StreamStatus(StreamState.CONNECTING, last_event_id=self.last_event_id)
         self._wake = asyncio.Event()
         self._connection: Connection | None = None
-        self._connection_notice: str | None = None
+        self._connection_notice: tuple[str, Cause] | None = None
 
     @property
     def last_event_id(self) -> str:
@@ -108,13 +108,13 @@ class JobStream:
                 job_done=True,
             )
         except FatalError as exc:
-            self._report(StreamState.FAILED, last_error=self._redact(str(exc)))
+            self._report(StreamState.FAILED, last_error=self._redact(str(exc)), cause=exc.cause)
         except RetryableError as exc:
             if self.spec.max_retries == 0 and isinstance(exc, StreamEnded):
                 self._report(StreamState.COMPLETED, last_error=None, detail="stream ended")
             else:
                 error = self._redact(str(exc))
-                self._report(StreamState.GAVE_UP, last_error=error)
+                self._report(StreamState.GAVE_UP, last_error=error, cause=exc.cause)
         except asyncio.CancelledError:
             self._report(StreamState.STOPPED)
             self.log("stopped")
@@ -141,7 +141,7 @@ class JobStream:
         assert self.spec.poll_url is not None
         self.log("SSE refused (%s): polling %s", refused, self.spec.poll_url)
         cause = self._redact(f"SSE unavailable ({refused}); polling")
-        self._report(StreamState.POLLING, last_error=cause, delay=None)
+        self._report(StreamState.POLLING, last_error=cause, cause=refused.cause, delay=None)
         interval = max(POLL_INTERVAL_MIN, self._attempts.retry_ms / 1000)
         polling_since = self._clock()
         while self._clock() - polling_since < SSE_RETRY_INTERVAL:
@@ -160,13 +160,13 @@ class JobStream:
                 self._attempts.record(error)
                 if GiveUp(self._attempts, self.spec.max_retries)(None):  # type: ignore[arg-type]
                     raise error from None
-                self._report(last_error=self._redact(str(error)))
+                self._report(last_error=self._redact(str(error)), cause=error.cause)
                 await self._wait(self._backoff.delay(error))
                 continue
             self._observer.on_heartbeat(self.spec.name, self._clock())
             if events:
                 self._attempts.failed = 0
-                self._report(StreamState.POLLING, attempt=0, last_error=cause)
+                self._report(StreamState.POLLING, attempt=0, last_error=cause, cause=refused.cause)
                 self._delivery.deliver(events)
             await self._wait(interval)
         self.log("polled for %ss: trying SSE again", SSE_RETRY_INTERVAL)
@@ -217,12 +217,15 @@ class JobStream:
         error = outcome.exception() if outcome is not None else None
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
         self.log("reconnecting in %.3fs: %s", delay, self._backoff.reason)
-        cause = self._redact(str(error)) if error is not None else None
+        text = self._redact(str(error)) if error is not None else None
+        kind = error.cause if isinstance(error, StreamError) else None
         if isinstance(error, StreamEnded) and self._connection_notice is not None:
-            cause = f"{self._connection_notice} ({cause})"  # what the server said before it closed
+            said, kind = self._connection_notice  # what the server said before it closed
+            text = f"{said} ({text})"
         self._report(
             StreamState.RECONNECTING,
-            last_error=cause,
+            last_error=text,
+            cause=kind,
             delay=delay,
             status_code=getattr(error, "status_code", None),
         )
@@ -253,11 +256,12 @@ class JobStream:
     def cursor_moved(self) -> None:
         self._report()
 
-    def notice(self, message: str) -> None:
+    def notice(self, message: str, cause: Cause = Cause.SKIPPED) -> None:
         """Tell the user something that is not a state change (shown as the last error, kept as it is)."""
-        text = self._connection_notice = self._redact(message)
+        text = self._redact(message)
+        self._connection_notice = (text, cause)
         self.log("notice: %s", text)
-        self._report(last_error=text)
+        self._report(last_error=text, cause=cause)
         self._observer.on_notice(self.spec.name, text)
 
     def log(self, message: str, *args: object) -> None:
@@ -275,6 +279,8 @@ class JobStream:
             "retry_ms": self._attempts.retry_ms,
             "events": self._delivery.count,
         }
+        if changes.get("last_error") is None and "last_error" in changes:
+            fields["cause"] = None
         fields.update(changes)
         if state is not None and state.is_final:
             fields["delay"] = None

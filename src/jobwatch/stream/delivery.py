@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 
 from jobwatch.stream.errors import FatalError
-from jobwatch.stream.events import SSEvent
+from jobwatch.stream.events import Cause, SSEvent
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.replay import ReplayGuard
 
@@ -34,7 +34,7 @@ class Delivery:
         observer: StreamObserver,
         complete_events: Sequence[str],
         last_event_id: str,
-        job_error: Callable[[str], None],
+        job_error: Callable[[str, Cause], None],
         cursor_fingerprint: str | None = None,
     ) -> None:
         self._name = name
@@ -82,5 +82,5 @@ class Delivery:
             message, fatal = event.data or "error event", False
         message = (message.strip().splitlines() or ["error event"])[0][:200]
         if fatal:
-            raise FatalError(f"job error: {message}")
-        self._job_error(f"job error: {message}")
+            raise FatalError(f"job error: {message}", cause=Cause.JOB_ERROR)
+        self._job_error(f"job error: {message}", Cause.JOB_ERROR)

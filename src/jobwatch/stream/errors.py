@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from jobwatch.stream.events import Cause
+
 
 class StreamError(Exception):
     """A connection ended with an error; `str()` is one line naming the cause (never a secret)."""
 
     retryable: bool = False
+    cause: Cause = Cause.RESPONSE
 
     def __init__(
-        self, message: str, *, status_code: int | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        cause: Cause | None = None,
     ) -> None:
         super().__init__(message)
+        if cause is not None:
+            self.cause = cause
+        elif status_code is not None and status_code != 200:
+            self.cause = Cause.HTTP
         self.status_code = status_code
         self.retry_after = retry_after
         """Seconds the server asked us to wait (`Retry-After`), if any."""
@@ -25,6 +37,7 @@ class RetryableError(StreamError):
     """Network error, reset, clean end of a 200 stream, 408/425/429/5xx, heartbeat timeout: reconnect."""
 
     retryable = True
+    cause = Cause.NETWORK
 
 
 class FatalError(StreamError):
@@ -34,14 +47,22 @@ class FatalError(StreamError):
 class StreamEnded(RetryableError):
     """The server closed a 200 stream cleanly (browsers reconnect; so do we)."""
 
+    cause = Cause.ENDED
+
 
 class HeartbeatTimeout(RetryableError):
     """No byte (not even a `: ping`) for the heartbeat timeout: the connection is dropped and resumed."""
+
+    cause = Cause.HEARTBEAT
 
 
 class ReconnectRequested(RetryableError):
     """The user asked for a reconnect now (not counted as a failed attempt)."""
 
+    cause = Cause.REQUESTED
+
 
 class DecompressionBomb(RetryableError):
     """A compressed body kept inflating far more than any event stream does; the connection is dropped."""
+
+    cause = Cause.RESPONSE

@@ -23,6 +23,21 @@ class SSEvent(NamedTuple):
     """The `id:` value this block carried itself (None when it had no valid `id:` field)."""
 
 
+class Cause(StrEnum):
+    """What kind of trouble `StreamStatus.last_error` describes, so layers above never parse its text."""
+
+    NETWORK = "network"  # connect, reset, read error, timeout
+    HEARTBEAT = "heartbeat"  # the watchdog dropped a silent connection
+    ENDED = "ended"  # the server closed a 200 stream
+    HTTP = "http"  # a status code other than 200 (retryable or fatal)
+    RESPONSE = "response"  # wrong Content-Type or coding, bad redirect, decompression bomb, poll answer
+    TLS = "tls"  # certificate verification failed
+    URL = "url"  # invalid URL
+    JOB_ERROR = "job-error"  # an `error` event of the job
+    SKIPPED = "skipped"  # an event over the size bound was skipped
+    REQUESTED = "requested"  # the user asked for a reconnect
+
+
 class StreamState(StrEnum):
     """Life cycle of one job's stream."""
 
@@ -55,6 +70,8 @@ class StreamStatus:
     last_event_id: str = ""
     last_error: str | None = None
     """One line, redacted, naming the cause; kept until the next good connection."""
+    cause: Cause | None = None
+    """The kind of `last_error` (None when there is none)."""
     retry_ms: int = 3000
     """The server's reconnection time (`retry:`), or the default."""
     delay: float | None = None

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import httpx
 
 from jobwatch.stream.errors import FatalError, RetryableError, StreamError
+from jobwatch.stream.events import Cause
 from jobwatch.stream.inflate import ACCEPT_ENCODING
 from jobwatch.stream.policy import parse_retry_after
 
@@ -110,9 +111,10 @@ def check_response(response: httpx.Response) -> None:
 def classify_transport_error(exc: Exception) -> StreamError:
     """httpx exceptions → retryable network trouble, or fatal (bad URL, TLS verification failure)."""
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        return FatalError(f"invalid URL: {exc}")
+        return FatalError(f"invalid URL: {exc}", cause=Cause.URL)
     if (why := _tls_verification_failure(exc)) is not None:
-        return FatalError(f"TLS certificate verification failed: {why} (a private CA? use --ca-bundle FILE)")
+        hint = "a private CA? use --ca-bundle FILE"
+        return FatalError(f"TLS certificate verification failed: {why} ({hint})", cause=Cause.TLS)
     if isinstance(exc, httpx.ConnectError):
         return RetryableError(f"connection failed: {_root_cause(exc)}")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
