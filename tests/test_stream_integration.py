@@ -458,7 +458,8 @@ async def test_every_error_carries_its_kind_so_no_layer_parses_the_text() -> Non
             RawResponse(status=401),
         ])  # fmt: skip
         final, rec = await run_stream(url, heartbeat_timeout=0.3)
-    causes = [(s.cause, s.last_error) for s in rec.statuses if s.state is StreamState.RECONNECTING and s.delay]
+    waits = [s for s in rec.statuses if s.state is StreamState.RECONNECTING and s.delay]
+    causes = [(s.cause, s.last_error) for s in waits]
     assert [cause for cause, _ in causes] == [Cause.HEARTBEAT, Cause.HTTP, Cause.JOB_ERROR]
     assert causes[2][1] == "job error: heartbeat service down (server closed the stream)"
     assert (final.state, final.cause) == (StreamState.FAILED, Cause.HTTP)
