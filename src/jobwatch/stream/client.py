@@ -7,7 +7,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import httpx
@@ -16,7 +16,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 from jobwatch.stream.connection import Connection
 from jobwatch.stream.delivery import Delivery, JobCompleted
 from jobwatch.stream.errors import FatalError, RetryableError, StreamEnded, StreamError
-from jobwatch.stream.events import Cause, StreamState, StreamStatus
+from jobwatch.stream.events import Cause, SSEvent, StreamState, StreamStatus
 from jobwatch.stream.http import classify_transport_error, make_client
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.policy import RETRY_TIME_CEILING_MS, Attempts, Backoff, GiveUp
@@ -44,7 +44,7 @@ class JobStream:
         redactor: Callable[[str], str] = str,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
-        sleep: Callable[[float], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.spec = spec
         self._observer = observer
@@ -123,16 +123,19 @@ class JobStream:
         self.log("%s: %s", status.state.value, status.last_error or status.detail or "")
         return status
 
-    async def _run_sse(self) -> None:
-        retrying = AsyncRetrying(
+    def _retrying(self, before_sleep: Callable[[RetryCallState], None]) -> AsyncRetrying:
+        """One tenacity loop for SSE connections and poll requests alike: GiveUp, Backoff, our sleep."""
+        return AsyncRetrying(
             stop=GiveUp(self._attempts, self.spec.max_retries),
             wait=self._backoff,
             retry=retry_if_exception_type(RetryableError),
             sleep=self._wait,
-            before_sleep=self._before_sleep,
+            before_sleep=before_sleep,
             reraise=True,
         )
-        async for attempt in retrying:
+
+    async def _run_sse(self) -> None:
+        async for attempt in self._retrying(self._before_sleep):
             with attempt:
                 await self._connect_once()
 
@@ -145,24 +148,9 @@ class JobStream:
         interval = max(POLL_INTERVAL_MIN, self._attempts.retry_ms / 1000)
         polling_since = self._clock()
         while self._clock() - polling_since < SSE_RETRY_INTERVAL:
-            try:
-                events = await fetch_page(
-                    self._client,
-                    self.spec.poll_url,
-                    self.last_event_id,
-                    self.spec.headers,
-                    self.spec.heartbeat_timeout,
-                )
-            except (RetryableError, httpx.HTTPError) as exc:
-                error = exc if isinstance(exc, RetryableError) else classify_transport_error(exc)
-                if not error.retryable:
-                    raise error from None
-                self._attempts.record(error)
-                if GiveUp(self._attempts, self.spec.max_retries)(None):  # type: ignore[arg-type]
-                    raise error from None
-                self._report(last_error=self._redact(str(error)), cause=error.cause)
-                await self._wait(self._backoff.delay(error))
-                continue
+            async for attempt in self._retrying(self._poll_failed):
+                with attempt:
+                    events = await self._fetch_page(self.spec.poll_url)
             self._observer.on_heartbeat(self.spec.name, self._clock())
             if events:
                 self._attempts.failed = 0
@@ -170,6 +158,25 @@ class JobStream:
                 self._delivery.deliver(events)
             await self._wait(interval)
         self.log("polled for %ss: trying SSE again", SSE_RETRY_INTERVAL)
+
+    async def _fetch_page(self, poll_url: str) -> list[SSEvent]:
+        """One poll request; a failure is counted like a failed connection and raised as a StreamError."""
+        spec = self.spec
+        try:
+            return await fetch_page(
+                self._client, poll_url, self.last_event_id, spec.headers, spec.heartbeat_timeout
+            )
+        except (StreamError, httpx.HTTPError) as exc:
+            error = exc if isinstance(exc, StreamError) else classify_transport_error(exc)
+            if error.retryable:
+                self._attempts.record(error)
+            raise error from None
+
+    def _poll_failed(self, retry_state: RetryCallState) -> None:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, StreamError):
+            self._report(last_error=self._redact(str(error)), cause=error.cause)
 
     async def _connect_once(self) -> None:
         if self._connections:
@@ -206,7 +213,7 @@ class JobStream:
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
-            await self._sleep(seconds)  # type: ignore[misc]
+            await self._sleep(seconds)
             return
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
@@ -284,5 +291,5 @@ class JobStream:
         fields.update(changes)
         if state is not None and state.is_final:
             fields["delay"] = None
-        self._status = replace(self._status, **fields)  # type: ignore[arg-type]
+        self._status = replace(self._status, **fields)  # type: ignore[arg-type]  # values keyed by field name
         self._observer.on_status(self.spec.name, self._status)

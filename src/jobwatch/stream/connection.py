@@ -15,7 +15,7 @@ import httpx
 from jobwatch.stream.bursts import BurstReader
 from jobwatch.stream.delivery import Delivery, JobCompleted
 from jobwatch.stream.errors import FatalError, HeartbeatTimeout, ReconnectRequested, StreamEnded
-from jobwatch.stream.events import Cause
+from jobwatch.stream.events import Cause, SSEvent
 from jobwatch.stream.http import (
     REDIRECT_STATUS,
     NoContent,
@@ -42,8 +42,8 @@ BUSY_SLICE = 0.005
 class ConnectionOwner(Protocol):
     """What a connection tells the stream that owns it."""
 
-    retry_ms: int
-
+    @property
+    def retry_ms(self) -> int: ...
     def opened(self) -> None: ...
     def retry_changed(self, ms: int) -> None: ...
     def first_event(self) -> None: ...
@@ -137,8 +137,8 @@ class Connection:
         coding = content_coding(response.headers.get("content-encoding"))
         parser = SSEParser(delivery.last_event_id, max_line_bytes=limit)
         # After a resume, servers may send again events we already delivered (inclusive or sloppy resumes).
-        seen = delivery.replays.checker() if resumed else None
-        replaying = seen is not None
+        seen = delivery.replays.checker() if resumed else _never_seen
+        replaying = resumed
         loop_time = asyncio.get_running_loop().time
         yielded = beat = loop_time()
         observer.on_heartbeat(name, clock())
@@ -164,7 +164,7 @@ class Connection:
                     owner.retry_changed(parser.retry)
                 if events:
                     if replaying:
-                        replaying = delivery.replays.drop_replayed(events, seen)  # type: ignore[arg-type]
+                        replaying = delivery.replays.drop_replayed(events, seen)
                     if events:
                         if not self.delivered:
                             self.delivered = True
@@ -181,3 +181,8 @@ class Connection:
                     await asyncio.sleep(0)
                     yielded = loop_time()
         parser.close()
+
+
+def _never_seen(event: SSEvent) -> bool:
+    """The replay test of a first connection: nothing was delivered before it."""
+    return False

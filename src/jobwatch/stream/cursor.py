@@ -23,7 +23,7 @@ from jobwatch.redact import redact_url
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no cross-process locking
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None: callers check before locking
 
 VERSION = 2
 """2: `{digest: {"id", "url" (redacted), "completed"?}}`; 1 (read and migrated): `{raw url: id}`."""

@@ -1,4 +1,17 @@
-"""Why a connection ended, classified as design §3 says: retryable (reconnect) or fatal (stop)."""
+"""Why a connection ended, classified as design §3 says: retryable (reconnect) or fatal (stop).
+
+The one exception tree of the engine; each carries a `Cause` and a one-line, secret-free message:
+
+    StreamError
+    ├── RetryableError        reconnect after the backoff (network, 408/425/429/5xx, ...)
+    │   ├── StreamEnded       the server closed a 200 stream (a good connection)
+    │   ├── HeartbeatTimeout  no byte for the heartbeat timeout
+    │   ├── ReconnectRequested the user asked for it (no delay, not a failure)
+    │   └── DecompressionBomb a body inflating far past any event stream
+    └── FatalError            stop for good (other statuses, Content-Type, TLS, URL, refused redirect)
+
+`JobCompleted` (delivery.py) is not an error: the job ended as its server meant it to.
+"""
 
 from __future__ import annotations
 

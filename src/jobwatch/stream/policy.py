@@ -56,6 +56,7 @@ class GiveUp(stop_base):
         self.max_retries = max_retries
 
     def __call__(self, retry_state: RetryCallState) -> bool:
+        """Decided by our own counter, not tenacity's attempt number: a good connection resets it."""
         if self.max_retries is None:
             return False
         return self.max_retries == 0 or self.attempts.failed > self.max_retries
