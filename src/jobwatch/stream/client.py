@@ -1,4 +1,4 @@
-"""One job's resilient stream: connect, parse, resume, back off, watchdog, report (design §3)."""
+"""One job's resilient stream: connect, resume, back off, watchdog, report (docs/architecture.md §3)."""
 
 from __future__ import annotations
 

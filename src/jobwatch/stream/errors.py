@@ -1,4 +1,4 @@
-"""Why a connection ended, classified as design §3 says: retryable (reconnect) or fatal (stop).
+"""Why a connection ended, classified as docs/architecture.md §3 says: retryable or fatal.
 
 The one exception tree of the engine; each carries a `Cause` and a one-line, secret-free message:
 

@@ -89,7 +89,7 @@ def check_redirect(source: httpx.URL, target: httpx.URL, *, insecure: bool) -> N
 
 
 def check_response(response: httpx.Response) -> None:
-    """Accept a 200 `text/event-stream`; otherwise raise what design §3 says that response means."""
+    """Accept a 200 `text/event-stream`; else raise what that response means (docs/architecture.md §3)."""
     code = response.status_code
     if code == 200:
         content_type = response.headers.get("content-type", "")

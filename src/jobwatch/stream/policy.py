@@ -1,4 +1,4 @@
-"""When to reconnect and after how long (design §3), expressed as tenacity strategies.
+"""When to reconnect and after how long (docs/architecture.md §4), expressed as tenacity strategies.
 
 The counters live in `Attempts`; tenacity drives the loop (`stop`, `wait`, `retry`) from them, because a
 connection that delivers an event resets them, which tenacity's own attempt number cannot express.
