@@ -185,8 +185,8 @@ class DemoServer:
         """Answer one request; False when the connection must not be reused."""
         split = urlsplit(request.target.decode("ascii", "replace"))
         headers: dict[str, str] = {}
-        for name, value in request.headers:
-            key, text = name.decode("latin-1"), value.decode("latin-1")
+        for raw_name, raw_value in request.headers:
+            key, text = raw_name.decode("latin-1"), raw_value.decode("latin-1")
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         method = request.method.decode("ascii", "replace")
         recorded = RecordedRequest(method, split.path, split.query, headers, time.monotonic())
