@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     from jobwatch.config import ConfigError, Settings, default_config_path, load_specs
-    from jobwatch.stream.cursor import CursorStore, default_state_path
+    from jobwatch.paths import default_state_path
+    from jobwatch.stream.cursor import CursorStore
 
     settings = Settings(
         headers=args.header, heartbeat_timeout=args.heartbeat_timeout, max_backoff=args.max_backoff,

@@ -17,6 +17,7 @@ from jobwatch.config_headers import check_total, expand, has_reference, merge_he
 from jobwatch.config_schema import ConfigDocument, check_url, line_bytes, read_document
 from jobwatch.config_schema import retries as check_retries
 from jobwatch.config_schema import seconds as check_seconds
+from jobwatch.paths import default_config_path
 from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url, url_secrets
 from jobwatch.stream.spec import StreamSpec
 
@@ -54,18 +55,6 @@ class LoadedConfig:
     warnings: list[str] = field(default_factory=list)
     config_file: Path | None = None
     """The configuration file that was read, or None when there was none."""
-
-
-def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
-    """`$XDG_CONFIG_HOME/jobwatch/config.toml`, falling back to `~/.config/jobwatch/config.toml`."""
-    base = env.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if os.path.isabs(base) else _home(env) / ".config"
-    return root / "jobwatch" / "config.toml"
-
-
-def _home(env: Mapping[str, str]) -> Path:
-    home = env.get("HOME", "")
-    return Path(home) if home else Path.home()
 
 
 def parse_source(text: str) -> tuple[str, str]:
