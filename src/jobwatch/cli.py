@@ -19,7 +19,7 @@ from jobwatch.textsafe import sanitize
 
 COMMANDS = ("tail", "demo", "demo-server", "check")
 EXIT_USAGE = 2
-MIN_LINE_BYTES = 1024  # jobwatch.config_schema.MIN_LINE_BYTES, not imported so `--help` stays light
+MIN_LINE_BYTES = 1024  # jobwatch.config.schema.MIN_LINE_BYTES, not imported so `--help` stays light
 
 _EPILOG = """\
 commands:

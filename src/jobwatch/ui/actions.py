@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from jobwatch.config import ConfigError, parse_source
-from jobwatch.config_schema import check_url
+from jobwatch.config import ConfigError, check_url, parse_source
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.dialogs import AddSourceScreen, HelpScreen

@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from jobwatch.config_errors import ConfigError, shown
-from jobwatch.config_headers import check_name, check_size, forward_hosts
+from jobwatch.config.errors import ConfigError, shown
+from jobwatch.config.headers import check_name, check_size, forward_hosts
 
 MAX_CONFIG_BYTES = 1 << 20
 """Largest configuration file read (a real one takes a few KiB)."""
