@@ -45,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
 def _say(text: str) -> None:
     """One line on stderr, escaped (it may hold paths, sources or server text); a closed or broken stderr
     is ignored, never an error of the run."""
-    from jobwatch.tailio import SafeStderr
+    from jobwatch.output.writer import SafeStderr
 
     SafeStderr(sys.stderr).write(f"jobwatch: {sanitize(text)}\n")
 
@@ -208,7 +208,7 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
                          cursor_fingerprint=cursors.fingerprint(spec.url))
                  for spec in specs]  # fmt: skip
     if command == "tail":
-        from jobwatch.tail import run_tail
+        from jobwatch.output.tail import run_tail
 
         verify = specs[0].verify
         return asyncio.run(run_tail(specs, fmt=args.format, cursors=cursors, redactor=loaded.redactor,
