@@ -20,7 +20,7 @@ import h11
 
 from jobwatch.demo.http import ClientGone, HttpConnection
 from jobwatch.demo.jobs import JobRuntime
-from jobwatch.demo.model import JobScript, RawResponse, RecordedRequest
+from jobwatch.demo.scripts import JobScript, RawResponse, RecordedRequest
 from jobwatch.demo.sse import YIELD_EVERY, serve_events
 
 log = logging.getLogger(__name__)
