@@ -189,7 +189,9 @@ def check_keys(table: Mapping[str, object], allowed: Any, file: str, prefix: str
             raise ConfigError(file, f"{prefix}{shown(key)}", f"unknown key '{shown(key)}'", fix)
 
 
-def _checked(table: Mapping[str, object], schema: dict[str, _Check], file: str, prefix: str) -> dict:
+def _checked(
+    table: Mapping[str, object], schema: dict[str, _Check], file: str, prefix: str
+) -> dict[str, Any]:
     check_keys(table, schema, file, prefix)
     return {key: schema[key](value, file, f"{prefix}{key}") for key, value in table.items()}
 

@@ -163,7 +163,9 @@ async def run_tail(
     err = SafeStderr(stderr if stderr is not None else sys.stderr)
     if verify is False:
         err.write(INSECURE_WARNING)
-    out_stream = stdout if stdout is not None else sys.stdout and sys.stdout.buffer
+    out_stream: IO[bytes] | None = stdout
+    if out_stream is None and sys.stdout is not None:
+        out_stream = sys.stdout.buffer
     if out_stream is None:  # started with stdout closed (`>&-`): nothing can ever be written
         return EXIT_STDOUT_CLOSED
     ending = _Ending(err)
