@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from jobwatch.model import DashboardModel
@@ -42,3 +44,11 @@ async def test_export_writes_the_lines_tail_writes_with_ts_as_the_last_key(tmp_p
     rows = [json.loads(line) for line in exported.splitlines()]
     assert rows[0] == {"job": JOB, "id": "1", "event": "log", "data": EVENTS[0].data, "ts": 1_767_225_600.25}
     assert [row["data"] for row in rows] == [event.data for event in EVENTS]
+
+
+def test_the_export_moved_out_of_ui_imports_no_textual() -> None:
+    code = (
+        "import sys, jobwatch.output.export, jobwatch.output.jsonl, jobwatch.paths, jobwatch.demo.thread;"
+        "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
