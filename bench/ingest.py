@@ -1,10 +1,11 @@
 """Ingest throughput of `jobwatch tail --format jsonl` against two baselines on the same stream.
 
 Baselines: (a) a raw httpx byte reader (counts "\\n\\n"), (b) plain httpx-sse `aiter_sse`. Each client runs in
-its own process and times itself from its request to the last event (imports excluded); tail's client is
-`jobwatch.tail.run_tail(fmt="jsonl")`, the code behind `jobwatch tail --format jsonl` (real JSON lines).
-The server runs in a third process and serves the same 150-byte events twice: one write+flush per event, and
-in 64 KiB bulk writes. Each client runs --repeat times, interleaved with the others; its best run counts.
+its own process and times itself from its request to the last event (imports excluded); tail's client
+is `jobwatch.output.tail.run_tail(fmt="jsonl")`, the code behind `jobwatch tail --format jsonl` (real JSON
+lines). The server runs in a third process and serves the same 150-byte events twice: one write+flush per
+event, and in 64 KiB bulk writes. Each client runs --repeat times, interleaved with the others; its best run
+counts.
 Usage: python bench/ingest.py [--events N] [--repeat R]
 """
 
@@ -48,7 +49,7 @@ async def main():
     + """
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tail import run_tail
+from jobwatch.output.tail import run_tail
 class Lines:
     n = 0
     def write(self, data): self.n += data.count(b"\\n")

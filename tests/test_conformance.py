@@ -14,9 +14,9 @@ import sys
 import pytest
 
 from jobwatch.demo import DemoServer, RawResponse
+from jobwatch.output.tail import run_tail
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tail import run_tail
 
 Expected = list[tuple[str, str, str]]  # (id, event, data)
 

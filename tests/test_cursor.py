@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jobwatch.redact import redact_url
-from jobwatch.stream.cursor import CursorStore, default_state_path, url_key
+from jobwatch.stream.cursor import CursorStore, url_key
 
 A = "https://ci.example/jobs/1/events"
 B = "https://ci.example/jobs/2/events"
@@ -41,15 +41,6 @@ def on_disk(path: Path) -> dict[str, str]:
     data = json.loads(path.read_text())
     assert data["version"] == 2
     return {entry["url"]: entry["id"] for entry in data["cursors"].values()}
-
-
-def test_default_state_path_is_under_xdg_state_home() -> None:
-    assert default_state_path({"XDG_STATE_HOME": "/st"}) == Path("/st/jobwatch/cursors.json")
-
-
-def test_default_state_path_falls_back_to_local_state_in_home() -> None:
-    path = default_state_path({"HOME": "/home/u"})
-    assert path == Path("/home/u/.local/state/jobwatch/cursors.json")
 
 
 def test_unknown_url_has_an_empty_cursor(state: Path) -> None:

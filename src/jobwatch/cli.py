@@ -19,7 +19,7 @@ from jobwatch.textsafe import sanitize
 
 COMMANDS = ("tail", "demo", "demo-server", "check")
 EXIT_USAGE = 2
-MIN_LINE_BYTES = 1024  # jobwatch.config_schema.MIN_LINE_BYTES, not imported so `--help` stays light
+MIN_LINE_BYTES = 1024  # jobwatch.config.schema.MIN_LINE_BYTES, not imported so `--help` stays light
 
 _EPILOG = """\
 commands:
@@ -45,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
 def _say(text: str) -> None:
     """One line on stderr, escaped (it may hold paths, sources or server text); a closed or broken stderr
     is ignored, never an error of the run."""
-    from jobwatch.tailio import SafeStderr
+    from jobwatch.output.writer import SafeStderr
 
     SafeStderr(sys.stderr).write(f"jobwatch: {sanitize(text)}\n")
 
@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_streams(command: str | None, args: argparse.Namespace) -> int:
     from jobwatch.config import ConfigError, Settings, default_config_path, load_specs
-    from jobwatch.stream.cursor import CursorStore, default_state_path
+    from jobwatch.paths import default_state_path
+    from jobwatch.stream.cursor import CursorStore
 
     settings = Settings(
         headers=args.header, heartbeat_timeout=args.heartbeat_timeout, max_backoff=args.max_backoff,
@@ -207,7 +208,7 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
                          cursor_fingerprint=cursors.fingerprint(spec.url))
                  for spec in specs]  # fmt: skip
     if command == "tail":
-        from jobwatch.tail import run_tail
+        from jobwatch.output.tail import run_tail
 
         verify = specs[0].verify
         return asyncio.run(run_tail(specs, fmt=args.format, cursors=cursors, redactor=loaded.redactor,

@@ -18,12 +18,12 @@ from typing import Any
 
 from jobwatch.demo import DemoServer, JobScript, Ledger
 from jobwatch.demo.jobs import JobRuntime
+from jobwatch.output.tail import run_tail
 from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tail import run_tail
 
 FAST: dict[str, Any] = {"heartbeat_timeout": 0.3, "max_backoff": 0.05, "initial_retry_ms": 5}
 """Stream options that keep a scenario quick: a 0.3 s heartbeat, backoff of a few milliseconds."""

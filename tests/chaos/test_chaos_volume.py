@@ -13,7 +13,7 @@ from typing import overload
 from chaoskit import ChaosObserver, assert_exact, run_one, run_target
 
 from jobwatch.demo import DemoServer, Fault, JobScript, Ledger, RawResponse
-from jobwatch.demo.model import HUGE_CHUNK
+from jobwatch.demo.scripts import HUGE_CHUNK
 from jobwatch.stream.events import StreamState
 
 MB = 1 << 20

@@ -6,7 +6,7 @@
 from jobwatch.demo.chaos import random_faults
 from jobwatch.demo.ledger import Ledger
 from jobwatch.demo.mix import demo_jobs
-from jobwatch.demo.model import Fault, JobScript, RawResponse, RecordedRequest
+from jobwatch.demo.scripts import Fault, JobScript, RawResponse, RecordedRequest
 from jobwatch.demo.server import DemoServer
 
 __all__ = [

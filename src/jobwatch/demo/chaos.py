@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from jobwatch.demo.model import Fault
+from jobwatch.demo.scripts import Fault
 
 FLAP_CODES = (408, 429, 500, 502, 503, 504)
 KINDS = ("drop", "drop", "drop", "drop", "drop", "flap", "flap", "silence", "replay", "burst")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from jobwatch.demo.mix import demo_jobs
-from jobwatch.demo.model import JobScript
+from jobwatch.demo.scripts import JobScript
 from jobwatch.demo.server import DemoServer
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 
-from jobwatch.demo.model import JobScript
+from jobwatch.demo.scripts import JobScript
 
 _MASK = (1 << 64) - 1
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict, deque
 
 from jobwatch.demo.generate import encode_event, generated_event, job_key
-from jobwatch.demo.model import Fault, JobScript
+from jobwatch.demo.scripts import Fault, JobScript
 from jobwatch.demo.shaping import Shaping
 
 _CURSOR = re.compile(r"[0-9]{1,18}")

@@ -6,7 +6,7 @@ Timings assume the demo client runs with a short heartbeat timeout (about 10 s).
 from __future__ import annotations
 
 from jobwatch.demo.faults import ALWAYS
-from jobwatch.demo.model import Fault, JobScript
+from jobwatch.demo.scripts import Fault, JobScript
 
 
 def demo_jobs() -> list[JobScript]:

@@ -20,7 +20,7 @@ import h11
 
 from jobwatch.demo.http import ClientGone, HttpConnection
 from jobwatch.demo.jobs import JobRuntime
-from jobwatch.demo.model import JobScript, RawResponse, RecordedRequest
+from jobwatch.demo.scripts import JobScript, RawResponse, RecordedRequest
 from jobwatch.demo.sse import YIELD_EVERY, serve_events
 
 log = logging.getLogger(__name__)
@@ -209,8 +209,8 @@ class DemoServer:
             case ["jobs", job_id, "poll"] if job_id in self._jobs:
                 await _send_json(http, 200, self._poll(self._jobs[job_id], split.query))
                 return True
-            case ["raw", name] if name in self._raw:
-                return await self._serve_raw(http, name)
+            case ["raw", raw_name] if raw_name in self._raw:
+                return await self._serve_raw(http, raw_name)
         await _send_json(http, 404, {"error": f"not found: {split.path}"})
         return True
 

@@ -13,7 +13,7 @@ import math
 from jobwatch.demo.generate import encode_event
 from jobwatch.demo.http import HttpConnection, reason
 from jobwatch.demo.jobs import JobRuntime
-from jobwatch.demo.model import HUGE_CHUNK, Fault
+from jobwatch.demo.scripts import HUGE_CHUNK, Fault
 from jobwatch.demo.shaping import BOM, BodyCoder
 
 SSE_HEADERS = (

@@ -46,17 +46,6 @@ def url_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def default_state_path(env: Mapping[str, str] = os.environ) -> Path:
-    """`$XDG_STATE_HOME/jobwatch/cursors.json`, falling back to `~/.local/state/jobwatch/`."""
-    base = env.get("XDG_STATE_HOME", "")
-    if os.path.isabs(base):
-        root = Path(base)
-    else:
-        home = env.get("HOME", "")
-        root = (Path(home) if home else Path.home()) / ".local" / "state"
-    return root / "jobwatch" / "cursors.json"
-
-
 class _Unusable(Exception):
     """The state file cannot be used; the message is the one-line cause and the workaround."""
 

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from jobwatch.config import ConfigError, parse_source
-from jobwatch.config_schema import check_url
+from jobwatch.config import ConfigError, check_url, parse_source
+from jobwatch.output.export import export_jsonl, export_path
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.dialogs import AddSourceScreen, HelpScreen
-from jobwatch.ui.export import export_jsonl, export_path
 from jobwatch.ui.signals import exit_now, start_exit_guard, terminal_gone
 from jobwatch.ui.widgets import JobList, JobPanel
 

@@ -3,14 +3,14 @@ $XDG_CONFIG_HOME/jobwatch/themes/*.toml. Errors name the file and the key."""
 
 from __future__ import annotations
 
-import os
 import tomllib
-from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+from jobwatch.paths import user_theme_dir
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "jobwatch-dark"
@@ -23,12 +23,6 @@ _KNOWN = {f.name for f in fields(Theme)}
 
 class ThemeError(ValueError):
     """A theme file that cannot be used; the message names the file and the key."""
-
-
-def user_theme_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
-    return Path(base) / "jobwatch" / "themes"
 
 
 def load_theme_file(path: Path) -> Theme:

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from jobwatch.config import (
     LoadedConfig,
     Settings,
-    default_config_path,
     load_specs,
     parse_source,
 )
@@ -47,21 +46,7 @@ def only(result: LoadedConfig) -> StreamSpec:
     return result.specs[0]
 
 
-# --- paths and sources -------------------------------------------------------------------------
-
-
-def test_default_config_path_is_under_xdg_config_home() -> None:
-    env = {"XDG_CONFIG_HOME": "/cfg", "HOME": "/home/u"}
-    assert default_config_path(env) == Path("/cfg/jobwatch/config.toml")
-
-
-def test_default_config_path_falls_back_to_dot_config_in_home() -> None:
-    assert default_config_path({"HOME": "/home/u"}) == Path("/home/u/.config/jobwatch/config.toml")
-
-
-def test_default_config_path_ignores_a_relative_xdg_config_home() -> None:
-    env = {"XDG_CONFIG_HOME": "rel", "HOME": "/home/u"}
-    assert default_config_path(env) == Path("/home/u/.config/jobwatch/config.toml")
+# --- sources ---------------------------------------------------------------------------------
 
 
 def test_source_without_name_is_named_by_its_url() -> None:

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 
-from jobwatch.config_errors import ConfigError
+from jobwatch.config.errors import ConfigError
 
 MAX_HEADER_BYTES = 8 << 10
 """Largest `Name: value` one header may take (what most servers accept)."""

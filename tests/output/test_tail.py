@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from jobwatch.demo import DemoServer, Fault, JobScript, RawResponse
+from jobwatch.output.tail import TailPrinter, run_tail, state_line
+from jobwatch.output.writer import CommittingOutput
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tail import TailPrinter, run_tail, state_line
-from jobwatch.tailio import CommittingOutput
 
 JOBWATCH = [sys.executable, "-m", "jobwatch"]
 
@@ -201,7 +201,8 @@ def test_ctrl_c_exits_130_after_flushing_cursors(tmp_path: Path) -> None:
 
 def test_tail_does_not_import_textual() -> None:
     code = (
-        "import sys, jobwatch.cli, jobwatch.tail, jobwatch.config, jobwatch.stream.client, jobwatch.model;"
+        "import sys, jobwatch.cli, jobwatch.output.tail, jobwatch.config, jobwatch.stream.client,"
+        " jobwatch.model;"
         "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -12,22 +12,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jobwatch.config_errors import COMMAND_LINE, ConfigError, shown
-from jobwatch.config_headers import check_total, expand, has_reference, merge_headers, parse_header_line
-from jobwatch.config_schema import ConfigDocument, check_url, line_bytes, read_document
-from jobwatch.config_schema import retries as check_retries
-from jobwatch.config_schema import seconds as check_seconds
+from jobwatch.config.errors import COMMAND_LINE, ConfigError, shown
+from jobwatch.config.headers import check_total, expand, has_reference, merge_headers, parse_header_line
+from jobwatch.config.schema import ConfigDocument, check_url, line_bytes, read_document
+from jobwatch.config.schema import retries as check_retries
+from jobwatch.config.schema import seconds as check_seconds
 from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url, url_secrets
 from jobwatch.stream.spec import StreamSpec
-
-__all__ = [
-    "ConfigError",
-    "LoadedConfig",
-    "Settings",
-    "default_config_path",
-    "load_specs",
-    "parse_source",
-]
 
 
 @dataclass(frozen=True)
@@ -54,18 +45,6 @@ class LoadedConfig:
     warnings: list[str] = field(default_factory=list)
     config_file: Path | None = None
     """The configuration file that was read, or None when there was none."""
-
-
-def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
-    """`$XDG_CONFIG_HOME/jobwatch/config.toml`, falling back to `~/.config/jobwatch/config.toml`."""
-    base = env.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if os.path.isabs(base) else _home(env) / ".config"
-    return root / "jobwatch" / "config.toml"
-
-
-def _home(env: Mapping[str, str]) -> Path:
-    home = env.get("HOME", "")
-    return Path(home) if home else Path.home()
 
 
 def parse_source(text: str) -> tuple[str, str]:

@@ -45,7 +45,7 @@ def stream_writer(stream: IO[bytes]) -> tuple[Callable[[bytes | memoryview], int
         return lambda data: os.write(fd, data), fd
 
     def write_stream(data: bytes | memoryview) -> int:
-        written = stream.write(data)  # type: ignore[arg-type]
+        written = stream.write(data)
         stream.flush()
         return len(data) if written is None else written
 

@@ -7,17 +7,17 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from json.encoder import encode_basestring_ascii as _quote
 from typing import IO
 
 from jobwatch.clocktext import clock_time
+from jobwatch.output.jsonl import event_line, quote
+from jobwatch.output.writer import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.cursor import CursorStore
 from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.replay import cursor_fingerprint
 from jobwatch.stream.spec import StreamSpec
-from jobwatch.tailio import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.textsafe import sanitize
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -34,19 +34,6 @@ INSECURE_WARNING = (
 def text_line(job: str, event: SSEvent, stamp: str) -> str:
     """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped."""
     return f"{stamp}  {sanitize(job)}  {sanitize(event.type)}  {sanitize(event.data)}\n"
-
-
-def jsonl_line(job: str, event: SSEvent) -> str:
-    """One JSON object per event; ASCII-only, so no byte of a payload can reach a terminal raw."""
-    return _jsonl(_quote(job), event)
-
-
-def _jsonl(quoted_job: str, event: SSEvent) -> str:
-    q = _quote
-    return (
-        f'{{"job": {quoted_job}, "id": {q(event.last_event_id)}, '
-        f'"event": {q(event.type)}, "data": {q(event.data)}}}\n'
-    )
 
 
 def state_line(job: str, status: StreamStatus) -> str | None:
@@ -98,11 +85,12 @@ class TailPrinter(StreamObserver):
 
     def on_events(self, job: str, events: list[SSEvent]) -> None:
         if self._jsonl:
-            quoted = self._quoted.get(job) or self._quoted.setdefault(job, _quote(job))
+            quoted = self._quoted.get(job) or self._quoted.setdefault(job, quote(job))
             if len(events) == 1:
-                text = _jsonl(quoted, events[0])
+                event = events[0]
+                text = event_line(quoted, event.last_event_id, event.type, event.data)
             else:
-                text = "".join([_jsonl(quoted, event) for event in events])
+                text = "".join([event_line(quoted, e.last_event_id, e.type, e.data) for e in events])
         else:
             stamp = clock_time(self._wallclock())
             text = "".join([text_line(job, event, stamp) for event in events])
@@ -175,7 +163,9 @@ async def run_tail(
     err = SafeStderr(stderr if stderr is not None else sys.stderr)
     if verify is False:
         err.write(INSECURE_WARNING)
-    out_stream = stdout if stdout is not None else sys.stdout and sys.stdout.buffer
+    out_stream: IO[bytes] | None = stdout
+    if out_stream is None and sys.stdout is not None:
+        out_stream = sys.stdout.buffer
     if out_stream is None:  # started with stdout closed (`>&-`): nothing can ever be written
         return EXIT_STDOUT_CLOSED
     ending = _Ending(err)

@@ -1,13 +1,13 @@
-"""Export a job's buffered events as JSONL, one object per event in `jobwatch tail --format jsonl` shape."""
+"""Export a job's buffered events as JSONL with the encoder `jobwatch tail --format jsonl` uses, plus "ts"."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
 
 from jobwatch.model import JobModel
+from jobwatch.output.jsonl import event_line, quote
 
 
 def export_path(directory: Path, job: str, wall: float) -> Path:
@@ -26,8 +26,7 @@ def export_jsonl(job: JobModel, path: Path) -> int:
     """Write every buffered event of `job` to `path` (created, never overwritten); returns the count.
     Notices are not events and are left out."""
     records = [r for r in job.events if not r.notice]
-    with path.open("x", encoding="utf-8") as out:
-        for r in records:
-            obj = {"job": job.name, "id": r.id, "event": r.type, "data": r.data, "ts": r.wall}
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    quoted = quote(job.name)
+    with path.open("x", encoding="ascii") as out:
+        out.writelines(event_line(quoted, r.id, r.type, r.data, ts=r.wall) for r in records)
     return len(records)

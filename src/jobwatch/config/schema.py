@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from jobwatch.config_errors import ConfigError, shown
-from jobwatch.config_headers import check_name, check_size, forward_hosts
+from jobwatch.config.errors import ConfigError, shown
+from jobwatch.config.headers import check_name, check_size, forward_hosts
 
 MAX_CONFIG_BYTES = 1 << 20
 """Largest configuration file read (a real one takes a few KiB)."""
@@ -189,7 +189,9 @@ def check_keys(table: Mapping[str, object], allowed: Any, file: str, prefix: str
             raise ConfigError(file, f"{prefix}{shown(key)}", f"unknown key '{shown(key)}'", fix)
 
 
-def _checked(table: Mapping[str, object], schema: dict[str, _Check], file: str, prefix: str) -> dict:
+def _checked(
+    table: Mapping[str, object], schema: dict[str, _Check], file: str, prefix: str
+) -> dict[str, Any]:
     check_keys(table, schema, file, prefix)
     return {key: schema[key](value, file, f"{prefix}{key}") for key, value in table.items()}
 

@@ -6,8 +6,8 @@ import errno
 import io
 from collections.abc import Sequence
 
+from jobwatch.output.writer import CommittingOutput, SafeStderr
 from jobwatch.stream.events import SSEvent
-from jobwatch.tailio import CommittingOutput, SafeStderr
 
 A, B = "http://a/events", "http://b/events"
 
