@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from jobwatch.model.job import DEFAULT_BYTE_BUDGET, DEFAULT_CAP, Clock, CursorSink, JobModel
 from jobwatch.model.records import STATE_ORDER, JobState
@@ -52,6 +53,14 @@ class DashboardModel(StreamObserver):
         self.jobs[spec.name] = job
         self._dirty.add(spec.name)
         return job
+
+    def unique(self, spec: StreamSpec) -> StreamSpec:
+        """`spec`, renamed `NAME #2`, `NAME #3`... when a job already has its name."""
+        name, n = spec.name, 1
+        while name in self.jobs:
+            n += 1
+            name = f"{spec.name} #{n}"
+        return spec if name == spec.name else replace(spec, name=name)
 
     def remove(self, name: str) -> None:
         self.jobs.pop(name, None)
