@@ -13,10 +13,9 @@ from ui_scenarios import COMPLETED_EARLIER, JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, 
 
 from jobwatch.model import JobState
 from jobwatch.stream.events import StreamState, StreamStatus
-from jobwatch.ui.detail import DetailScreen
-from jobwatch.ui.dialogs import EventScreen, HelpScreen
-from jobwatch.ui.eventlines import EventLines
-from jobwatch.ui.widgets import EventLog, JobList, JobPanel
+from jobwatch.ui.screens.detail import DetailScreen
+from jobwatch.ui.screens.dialogs import EventScreen, HelpScreen
+from jobwatch.ui.widgets import EventLines, EventLog, JobList, JobPanel
 
 SIZE = (100, 30)
 PASTE_ATTACK = "step\tok\nrm -rf ~ \x1b]0;x\x07\x1b[2K\r\x00 done \u202eevil"
@@ -61,6 +60,16 @@ async def test_a_write_to_stderr_while_the_dashboard_runs_does_not_fail(tmp: Pat
         assert app.is_running
 
 
+async def test_a_write_to_stdout_while_the_dashboard_runs_does_not_fail(tmp: Path) -> None:
+    """Textual captures stdout too; a library printing and flushing it must not break the app."""
+    app, factory, clock = make_app(tmp_path=tmp)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, factory, clock)
+        print("a library's progress line", flush=True)
+        sys.stdout.flush()
+        assert app.is_running
+
+
 class TestDashboardKeys:
     async def test_question_mark_and_f1_open_help_and_escape_closes_it(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
@@ -80,7 +89,7 @@ class TestDashboardKeys:
             await settle(pilot, factory, clock)
             await pilot.press("down", "down")
             await pilot.pause()
-            assert app.selected == "migrate-db"
+            assert app.dashboard.selected == "migrate-db"
             assert app.query_one("#focus-panel", JobPanel).job == "migrate-db"
 
     async def test_clicking_a_row_selects_that_job(self, tmp: Path) -> None:
@@ -89,7 +98,7 @@ class TestDashboardKeys:
             await settle(pilot, factory, clock)
             await pilot.click(JobList, offset=(2, 5))
             await pilot.pause()
-            assert app.selected == "lint-docs"
+            assert app.dashboard.selected == "lint-docs"
 
     async def test_enter_opens_the_detail_view_and_escape_goes_back(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
@@ -131,7 +140,7 @@ class TestDashboardKeys:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, factory, clock)
-            app.jump_to("migrate-db")
+            app.dashboard.jump_to("migrate-db")
             await pilot.press("r")
             assert factory.streams_of("migrate-db")[0].reconnect_requests == 1
 
@@ -139,7 +148,7 @@ class TestDashboardKeys:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, factory, clock)
-            app.jump_to("nightly-backup")
+            app.dashboard.jump_to("nightly-backup")
             await pilot.press("r")
             await pilot.pause()
             streams = factory.streams_of("nightly-backup")
@@ -194,7 +203,7 @@ class TestCompletion:
                                        spec_changes=COMPLETED_EARLIER)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, factory, clock)
-            app.action_reconnect("nightly-backup")
+            app.dashboard.action_reconnect("nightly-backup")
             await pilot.pause()
             second = factory.streams_of("nightly-backup")[-1].spec
             assert (second.completed, second.last_event_id) == (False, "2")
@@ -397,7 +406,7 @@ class TestPalette:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, factory, clock)
             await self.palette(pilot, "Jump to lint-docs")
-            assert app.selected == "lint-docs"
+            assert app.dashboard.selected == "lint-docs"
 
     async def test_switch_theme(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
@@ -446,7 +455,7 @@ class TestPalette:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, factory, clock)
-            app.remove_job("build-api")
+            app.dashboard.remove_job("build-api")
             await pilot.pause()
             assert "build-api" not in app.model.jobs
             assert factory.streams_of("build-api")[0].cancelled

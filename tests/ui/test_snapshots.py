@@ -25,7 +25,7 @@ STATE_JOBS = {
 
 
 def select(app: JobwatchApp, job: str) -> None:
-    app.jump_to(job)
+    app.dashboard.jump_to(job)
 
 
 class TestDashboard:

@@ -90,6 +90,7 @@ class FakeFactory:
     scripts: dict[str, list[Step] | Callable[[StreamSpec], list[Step]]] = field(default_factory=dict)
     made: list[ScriptedStream] = field(default_factory=list)
     clock: object = None
+    closed: bool = False
 
     def __call__(self, spec: StreamSpec, observer: StreamObserver) -> ScriptedStream:
         script = self.scripts.get(spec.name, [])
@@ -97,6 +98,9 @@ class FakeFactory:
         stream = ScriptedStream(spec, observer, steps, self.clock)
         self.made.append(stream)
         return stream
+
+    async def aclose(self) -> None:
+        self.closed = True
 
     def streams_of(self, name: str) -> list[ScriptedStream]:
         return [s for s in self.made if s.spec.name == name]

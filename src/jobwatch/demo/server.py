@@ -209,8 +209,8 @@ class DemoServer:
             case ["jobs", job_id, "poll"] if job_id in self._jobs:
                 await _send_json(http, 200, self._poll(self._jobs[job_id], split.query))
                 return True
-            case ["raw", raw_name] if raw_name in self._raw:
-                return await self._serve_raw(http, raw_name)
+            case ["raw", raw_job] if raw_job in self._raw:
+                return await self._serve_raw(http, raw_job)
         await _send_json(http, 404, {"error": f"not found: {split.path}"})
         return True
 

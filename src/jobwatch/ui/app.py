@@ -1,60 +1,43 @@
-"""The jobwatch Textual app: one async worker per job owning its stream, the model fed by stream
-callbacks, and widgets refreshed in batches by one ~10 Hz flush timer plus a 1 Hz tick."""
+"""The jobwatch Textual app, kept thin: it builds the model, the stream supervisor and the theme, runs the
+~10 Hz batched refresh and the 1 Hz tick, and leaves screens to own their widgets and actions."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual.app import App, ComposeResult, InvalidThemeError
-from textual.binding import Binding
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.app import App, InvalidThemeError
+from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.css.query import NoMatches
-from textual.widgets import Footer
+from textual.screen import Screen
 
 from jobwatch.model import DashboardModel, JobModel
-from jobwatch.stream.events import StreamState, StreamStatus
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
-from jobwatch.ui.actions import ActionsMixin
 from jobwatch.ui.commands import JobCommands
-from jobwatch.ui.detail import DetailScreen
-from jobwatch.ui.format import summary_line
-from jobwatch.ui.signals import install_exit_signals
-from jobwatch.ui.streams import EngineStreamFactory, StreamFactory
+from jobwatch.ui.context import CursorStore, DashboardContext
+from jobwatch.ui.screens.dashboard import WIDE_MIN, DashboardScreen
+from jobwatch.ui.signals import exit_now, install_exit_signals, start_exit_guard, terminal_gone
+from jobwatch.ui.supervisor import EngineStreamFactory, StreamFactory, StreamSupervisor
 from jobwatch.ui.themes import DEFAULT_THEME, discover_themes
-from jobwatch.ui.widgets import JobList, JobPanel, SummaryBar
-
-WIDE_MIN = 120
-"""From this many columns the dashboard shows a grid of panels; below, a list plus the focused job."""
 
 INSECURE_ALERT = "TLS UNVERIFIED"
-PANEL_COLUMN_WIDTH = 60
 
 
-class JobwatchApp(ActionsMixin, App[int]):
+class JobwatchApp(App[int]):
     """Watches many SSE job streams; testable without sockets through `stream_factory` and `clock`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "jobwatch"
-    COMMANDS: ClassVar = App.COMMANDS | {JobCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (WIDE_MIN, "-wide")]
-    BINDINGS: ClassVar = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("enter", "detail", "Detail"),
-        Binding("p,space", "pause", "Pause"),
-        Binding("r", "reconnect", "Reconnect"),
-        Binding("e", "export", "Export"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-    ]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {JobCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_MIN, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
         self,
@@ -63,7 +46,7 @@ class JobwatchApp(ActionsMixin, App[int]):
         stream_factory: StreamFactory | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
-        cursor_store: Any = None,
+        cursor_store: CursorStore | None = None,
         redactor: Callable[[str], str] | None = None,
         theme: str | None = None,
         bell: bool = True,
@@ -85,17 +68,14 @@ class JobwatchApp(ActionsMixin, App[int]):
         self.model = DashboardModel(
             clock=clock, wall_clock=wall_clock, cap=buffer_cap, cursor_sink=cursor_store
         )
-        self.stream_factory: StreamFactory = stream_factory or EngineStreamFactory(
-            redactor=self.redact, clock=clock
+        factory = stream_factory or EngineStreamFactory(redactor=self.redact, clock=clock)
+        self.supervisor = StreamSupervisor(self.model, factory, self)
+        self.context = DashboardContext(
+            self.model, self.supervisor, clock, self.redact, export_dir or Path.cwd(), self.flush
         )
         self.bell_on_failure = bell
         self.flush_interval = flush_interval
         self.tick_interval = tick_interval
-        self.export_dir = export_dir or Path.cwd()
-        self.selected: str | None = None
-        self._streams: dict[str, Any] = {}
-        self._panels: dict[str, JobPanel] = {}
-        self._wide = False
         self._startup_notes: list[str] = []
         self.alert = INSECURE_ALERT if any(spec.verify is False for spec in specs) else None
         if self.alert:
@@ -104,8 +84,11 @@ class JobwatchApp(ActionsMixin, App[int]):
                 "and forge these streams"
             )
         for spec in specs:
-            self.model.add(self._unique(spec))
-        self.selected = next(iter(self.model.jobs), None)
+            self.model.add(self.model.unique(spec))
+        self.dashboard = DashboardScreen(self.context, alert=self.alert)
+        self._apply_theme(theme, user_theme_dir)
+
+    def _apply_theme(self, theme: str | None, user_theme_dir: Path | None) -> None:
         themes, errors = discover_themes(user_theme_dir)
         for t in themes:
             self.register_theme(t)
@@ -116,23 +99,8 @@ class JobwatchApp(ActionsMixin, App[int]):
             self._startup_notes.append(f"unknown theme {theme!r}; using {DEFAULT_THEME}")
             self.theme = DEFAULT_THEME
 
-    def _unique(self, spec: StreamSpec) -> StreamSpec:
-        name, n = spec.name, 1
-        while name in self.model.jobs:
-            n += 1
-            name = f"{spec.name} #{n}"
-        return spec if name == spec.name else replace(spec, name=name)
-
-    # -- layout -------------------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield SummaryBar(id="summary")
-        with Vertical(id="compact"):
-            yield JobList(id="job-list")
-            yield JobPanel(self.selected or "", max_lines=500, id="focus-panel")
-        with VerticalScroll(id="grid"):
-            yield Container(id="panels")
-        yield Footer(compact=True)
+    def get_default_screen(self) -> Screen[None]:
+        return self.dashboard
 
     def on_load(self) -> None:
         if self.handle_signals:
@@ -142,29 +110,16 @@ class JobwatchApp(ActionsMixin, App[int]):
         for note in self._startup_notes:
             self.notify(sanitize(note, 300), severity="warning", markup=False, timeout=10)
         for name in self.model.jobs:
-            self.start_stream(name)
-        self._layout_for(self.size.width)
-        self.query_one(JobList).focus()
+            self.supervisor.start(name)
         self.set_interval(self.flush_interval, self.flush, name="flush")
         self.set_interval(self.tick_interval, self.tick, name="tick")
         self.flush(all_jobs=True)
         self.call_after_refresh(_freeze_startup_objects)
 
-    def on_resize(self) -> None:
-        self._layout_for(self.size.width)
-        self.flush(all_jobs=True)
-
-    def _layout_for(self, width: int) -> None:
-        self._wide = width >= WIDE_MIN
-        if self._wide:
-            panels = self.query_one("#panels", Container)
-            panels.styles.grid_size_columns = max(2, width // PANEL_COLUMN_WIDTH)
-            missing = [n for n in self.model.jobs if n not in self._panels]
-            for name in missing:
-                self._panels[name] = JobPanel(name, max_lines=100)
-            if missing:
-                panels.mount_all([self._panels[n] for n in missing])
-                self.call_after_refresh(self.flush, all_jobs=True)
+    async def on_unmount(self) -> None:
+        """Quitting, however it happens: save every cursor, stop the streams, close the HTTP clients."""
+        self.save_cursors()
+        await self.supervisor.aclose()
 
     # -- the batched refresh ------------------------------------------------------------------------
 
@@ -175,8 +130,8 @@ class JobwatchApp(ActionsMixin, App[int]):
             self.cursor_store.maybe_flush()
 
     def flush(self, all_jobs: bool = False) -> None:
-        """Push every change since the last flush to the widgets, in one batch."""
-        # NoMatches: the app is composing or shutting down; the next flush catches up.
+        """Push every change since the last flush to the subscribed views, in one batch."""
+        # NoMatches: a screen is composing or shutting down; the next flush catches up.
         with contextlib.suppress(NoMatches):
             self._refresh_views(all_jobs)
 
@@ -188,26 +143,9 @@ class JobwatchApp(ActionsMixin, App[int]):
             return
         now = self.clock()
         changed = list(self.model) if all_jobs else dirty
-        names = {job.name for job in changed}
         with self.batch_update():
-            self.query_one(SummaryBar).set_content(
-                summary_line(self.model.counts(now), max(20, self.size.width - 2), alert=self.alert)
-            )
-            screen = self.screen
-            if isinstance(screen, DetailScreen):
-                if screen.job in names:
-                    screen.sync(now)
-                return
-            if self._wide:
-                for job in changed:
-                    if (panel := self._panels.get(job.name)) is not None:
-                        panel.show(job, now, self.redact)
-                return
-            self.query_one(JobList).set_rows(list(self.model), now, self.redact)
-            panel = self.query_one("#focus-panel", JobPanel)
-            if self.selected in names or panel.job != self.selected:
-                job = self.model.jobs.get(self.selected or "")
-                panel.show(job, now, self.redact)
+            for view in self.context.views:
+                view.show_jobs(changed, now, all_jobs)
 
     def _announce_failure(self, job: JobModel) -> None:
         if self.bell_on_failure:
@@ -216,49 +154,25 @@ class JobwatchApp(ActionsMixin, App[int]):
         self.notify(f"{sanitize(job.name, 60)} failed: {cause}", severity="error", markup=False,
                     timeout=8)
 
-    # -- streams: one worker (and worker group) per job ------------------------------------------
+    # -- leaving ------------------------------------------------------------------------------------
 
-    @staticmethod
-    def group_of(name: str) -> str:
-        return f"job:{name}"
+    def leave_on_signal(self, signum: int) -> None:
+        """SIGHUP, SIGTERM or SIGINT: save every cursor now (not debounced), then exit 128 + `signum`
+        through Textual's shutdown, which restores the terminal."""
+        code = 128 + signum
+        self.save_cursors()
+        if terminal_gone():
+            exit_now(code)
+        if self.exit_guard is None:
+            self.exit_guard = start_exit_guard(code)
+        self.exit(return_code=code)
 
-    def start_stream(self, name: str) -> None:
-        """Start (or restart) the job's stream from its cursor, in its own worker group. A job the state
-        file says completed is reported so without connecting at first; a restart (`r`, resume) connects."""
-        job = self.model.jobs[name]
-        self.workers.cancel_group(self, self.group_of(name))
-        completed = job.spec.completed and job.generation == 0
-        spec = replace(job.spec, last_event_id=job.last_event_id, completed=completed)
-        stream = self.stream_factory(spec, self.model.observer_for(name))
-        self._streams[name] = stream
-        self.run_worker(
-            self._run_stream(name, stream),
-            name=f"stream {name}",
-            group=self.group_of(name),
-            exit_on_error=False,
-        )
-
-    async def _run_stream(self, name: str, stream: Any) -> None:
-        """Worker body: runs the stream; touches only the model, never widgets."""
-        try:
-            await stream.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a bug or an unexpected error must not take the dashboard down
-            job = self.model.jobs.get(name)
-            if job is not None and self._streams.get(name) is stream:
-                status = StreamStatus(StreamState.FAILED, last_error=f"{type(exc).__name__}: {exc}")
-                self.model.on_status(name, replace(status, last_event_id=job.last_event_id))
-        finally:
-            if self._streams.get(name) is stream:
-                self._streams.pop(name, None)
-
-    def stream_running(self, name: str) -> bool:
-        return name in self._streams
-
-    def stop_stream(self, name: str) -> None:
-        self._streams.pop(name, None)
-        self.workers.cancel_group(self, self.group_of(name))
+    def save_cursors(self) -> None:
+        if self.cursor_store is not None:
+            try:
+                self.cursor_store.flush()
+            except OSError as exc:
+                self.log.error(f"could not save cursors: {exc}")
 
 
 def _freeze_startup_objects() -> None:
@@ -267,4 +181,3 @@ def _freeze_startup_objects() -> None:
     bench/ui_flood.py: p99 event-loop lag 113 ms before, under 40 ms after)."""
     gc.collect()
     gc.freeze()
-

@@ -5,35 +5,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from jobwatch.textsafe import sanitize
-
-if TYPE_CHECKING:
-    from jobwatch.ui.app import JobwatchApp
+from jobwatch.ui.screens.dashboard import DashboardScreen
 
 
 class JobCommands(Provider):
-    """Palette commands for every job, plus adding a source."""
+    """Palette commands for every job, plus adding a source; they act through the dashboard screen."""
+
+    def _dashboard(self) -> DashboardScreen | None:
+        return next((s for s in self.app.screen_stack if isinstance(s, DashboardScreen)), None)
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = cast("JobwatchApp", self.app)
+        dashboard = self._dashboard()
+        if dashboard is None:
+            return []
         commands: list[tuple[str, Callable[[], object], str]] = [
-            ("Add source", app.action_add_source, "Watch another SSE URL (URL or NAME=URL)"),
+            ("Add source", dashboard.action_add_source, "Watch another SSE URL (URL or NAME=URL)"),
         ]
-        for name, job in list(app.model.jobs.items()):
+        for name, job in list(dashboard.context.model.jobs.items()):
             shown = sanitize(name, 60)
             pause = "Resume" if job.paused else "Pause"
             commands += [
-                (f"Jump to {shown}", partial(app.jump_to, name), "Select this job"),
-                (f"{pause} {shown}", partial(app.action_pause, name), "Stop / restart its stream"),
-                (f"Reconnect {shown} now", partial(app.action_reconnect, name), "Skip the wait"),
-                (f"Export {shown}", partial(app.action_export, name), "Write its events to JSONL"),
-                (f"Open {shown}", partial(app.action_detail, name), "Full-screen detail view"),
-                (f"Remove {shown}", partial(app.remove_job, name), "Stop watching this job"),
+                (f"Jump to {shown}", partial(dashboard.jump_to, name), "Select this job"),
+                (f"{pause} {shown}", partial(dashboard.action_pause, name), "Stop / restart its stream"),
+                (f"Reconnect {shown} now", partial(dashboard.action_reconnect, name), "Skip the wait"),
+                (f"Export {shown}", partial(dashboard.action_export, name), "Write its events to JSONL"),
+                (f"Open {shown}", partial(dashboard.action_detail, name), "Full-screen detail view"),
+                (f"Remove {shown}", partial(dashboard.remove_job, name), "Stop watching this job"),
             ]
         return commands
 

@@ -8,13 +8,14 @@ from typing import Any
 
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
+from jobwatch.ui.context import CursorStore
 
 
 def main_dashboard(
     specs: list[StreamSpec],
     *,
     redactor: Callable[[str], str] | None,
-    cursor_store: Any,
+    cursor_store: CursorStore | None,
     theme: str | None,
     bell: bool,
     mouse: bool,

@@ -14,7 +14,6 @@ from jobwatch.paths import user_theme_dir
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "jobwatch-dark"
-ANSI_THEME = "jobwatch-ansi"
 
 _COLOR_KEYS = ("primary", "secondary", "warning", "error", "success", "accent", "foreground",
                "background", "surface", "panel", "boost")

@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
-from jobwatch.model_parts import CursorSink, EventRecord, JobState, RateCounter, parse_job_status
-from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.model.rate import RateCounter
+from jobwatch.model.records import EventRecord, JobState, parse_job_status
+from jobwatch.stream.events import Cause, SSEvent, StreamState, StreamStatus
 from jobwatch.stream.replay import cursor_fingerprint
 from jobwatch.stream.spec import StreamSpec
 
@@ -28,6 +30,15 @@ SILENCE_MARGIN = 1.5
 LONG_SILENCE = 0.25
 """Silences above this fraction of the timeout are remembered (shorter ones cannot raise the threshold)."""
 RECENT_SILENCES = 8
+
+
+class CursorSink(Protocol):
+    """The part of the cursor store the model uses: remember a job URL's last event id, and that the
+    server ended the job for good (`completed`)."""
+
+    def set(
+        self, url: str, event_id: str, *, completed: bool = False, fingerprint: str | None = None
+    ) -> None: ...
 
 
 class JobModel:
@@ -74,7 +85,6 @@ class JobModel:
         """Reconnects counted by earlier streams of this job (before a pause or restart)."""
         self.generation = 0
         """Bumped for every new stream of this job; reports from older streams are ignored."""
-        self.dirty = True
 
     @property
     def name(self) -> str:
@@ -134,8 +144,7 @@ class JobModel:
     @property
     def last_cause_was_heartbeat(self) -> bool:
         """Whether the last recorded error is the heartbeat watchdog dropping a silent connection."""
-        error = self.status.last_error
-        return error is not None and "heartbeat" in error.lower()
+        return self.status.cause is Cause.HEARTBEAT
 
     def heartbeat_age(self, now: float) -> float | None:
         """Seconds since the last byte or ping; None before the first one."""
@@ -179,7 +188,6 @@ class JobModel:
             self._cursor = cursor
             if self.cursor_sink is not None:
                 self.cursor_sink.set(self.spec.url, cursor, fingerprint=cursor_fingerprint(events))
-        self.dirty = True
 
     def record_status(self, status: StreamStatus) -> bool:
         """Store a new status; returns True when the job has just turned failed. The cursor follows the
@@ -198,7 +206,6 @@ class JobModel:
             elif moved:
                 self.cursor_sink.set(self.spec.url, self._cursor)
         self.status = status
-        self.dirty = True
         return not was_failed and status.state in (StreamState.FAILED, StreamState.GAVE_UP)
 
     def record_notice(self, message: str) -> None:
@@ -209,7 +216,6 @@ class JobModel:
         )
         self._bytes += len(message)
         self._trim()
-        self.dirty = True
 
     def _trim(self) -> None:
         buffer, cap, budget = self.events, self.cap, self.byte_budget
@@ -218,7 +224,6 @@ class JobModel:
 
     def record_heartbeat(self, at: float) -> None:
         self._bytes_at(at)
-        self.dirty = True
 
     def _bytes_at(self, at: float) -> None:
         """Bytes arrived at `at`: learn how long this server stays silent on one connection."""
@@ -245,7 +250,6 @@ class JobModel:
     def set_follow(self, follow: bool) -> None:
         self.follow = follow
         self.unseen = 0
-        self.dirty = True
 
     def set_paused(self, paused: bool) -> None:
         """Mark the job paused (its stream is being stopped) or resumed (a new stream will start)."""
@@ -257,7 +261,6 @@ class JobModel:
             self.status = StreamStatus(
                 StreamState.CONNECTING, last_event_id=self._cursor, last_error=self.status.last_error
             )
-        self.dirty = True
 
     def rate_series(self, now: float) -> list[int]:
         return self.rate.series(now)

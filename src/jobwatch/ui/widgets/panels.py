@@ -1,34 +1,21 @@
-"""Dashboard widgets: the summary bar, a job's header, a job panel (header + recent events) and the
-compact job list. They render from the model when the app tells them to; they never touch streams."""
+"""Dashboard panels: the summary bar, a job's header and a job panel (header + recent events). They
+render from the model when their screen tells them to; they never touch streams."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Self
 
 from rich.segment import Segment
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Click
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.style import Style
 from textual.widgets import Log, Static
 
 from jobwatch.model import JobModel
-from jobwatch.ui.format import (
-    HeaderFields,
-    Redactor,
-    Widths,
-    detail_line,
-    header_line,
-    panel_event_line,
-)
-from jobwatch.ui.lines import content_strip
+from jobwatch.ui.format import HeaderFields, Redactor, detail_line, header_line, panel_event_line
 
 
 class SummaryBar(Static):
@@ -106,7 +93,7 @@ class JobPanel(Vertical, can_focus=True):
         self.max_lines = max_lines
         self.shown_seq = 0
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield JobHeader(classes="job-header")
         yield EventLog(max_lines=self.max_lines, classes="job-log")
 
@@ -139,100 +126,3 @@ class JobPanel(Vertical, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         self.post_message(self.Selected(self.job))
-
-
-class JobList(ScrollView, can_focus=True):
-    """The compact list: one aligned header line per job, a cursor row, mouse optional."""
-
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
-    ]
-    COMPONENT_CLASSES = {"job-list--cursor"}
-    DEFAULT_CSS = """
-    JobList > .job-list--cursor { background: $boost; text-style: bold; }
-    JobList:focus > .job-list--cursor { background: $primary 40%; }
-    """
-
-    cursor: reactive[int] = reactive(0)
-
-    class Highlighted(Message):
-        """The cursor moved to another job."""
-
-        def __init__(self, job: str) -> None:
-            super().__init__()
-            self.job = job
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.names: list[str] = []
-        self._rows: list[Content] = []
-
-    def set_rows(self, jobs: list[JobModel], now: float, redact: Redactor) -> None:
-        fields = [HeaderFields.of(job, now, redact) for job in jobs]
-        widths = Widths.of(fields)
-        rows = [header_line(f, widths) for f in fields]
-        names = [job.name for job in jobs]
-        changed = names != self.names or any(
-            not a.is_same(b) for a, b in zip(rows, self._rows, strict=False)
-        )
-        if not changed and len(rows) == len(self._rows):
-            return
-        self.names, self._rows = names, rows
-        width = max((row.cell_length for row in rows), default=0)
-        self.virtual_size = Size(width, len(rows))
-        if self.cursor >= len(rows):
-            self.cursor = max(0, len(rows) - 1)
-        self.refresh()
-
-    @property
-    def selected(self) -> str | None:
-        return self.names[self.cursor] if 0 <= self.cursor < len(self.names) else None
-
-    def select(self, job: str) -> None:
-        if job in self.names:
-            self.cursor = self.names.index(job)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.scroll_to_region_row(new)
-        self.refresh()
-        if (job := self.selected) is not None and old != new:
-            self.post_message(self.Highlighted(job))
-
-    def scroll_to_region_row(self, row: int) -> None:
-        top = self.scroll_offset.y
-        height = self.scrollable_content_region.height
-        if row < top:
-            self.scroll_to(y=row, animate=False)
-        elif height and row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False)
-
-    def action_cursor(self, delta: int) -> None:
-        if self.names:
-            self.cursor = max(0, min(len(self.names) - 1, self.cursor + delta))
-
-    def action_cursor_to(self, index: int) -> None:
-        if self.names:
-            self.cursor = index % len(self.names)
-
-    def on_click(self, event: Click) -> None:
-        row = event.y + self.scroll_offset.y
-        if 0 <= row < len(self.names):
-            self.cursor = row
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        row = scroll_y + y
-        width = self.scrollable_content_region.width
-        if row >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        extra: Style | None = None
-        if row == self.cursor:
-            extra = Style.from_rich_style(self.get_component_rich_style("job-list--cursor"))
-        return content_strip(self, self._rows[row], width, scroll_x, extra)
-
-
-def redactor_or_identity(redactor: Callable[[str], str] | None) -> Redactor:
-    return redactor if redactor is not None else str

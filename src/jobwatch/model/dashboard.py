@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
-from jobwatch.model_job import DEFAULT_BYTE_BUDGET, DEFAULT_CAP, Clock, JobModel
-from jobwatch.model_parts import STATE_ORDER, CursorSink, EventRecord, JobState
+from jobwatch.model.job import DEFAULT_BYTE_BUDGET, DEFAULT_CAP, Clock, CursorSink, JobModel
+from jobwatch.model.records import STATE_ORDER, JobState
 from jobwatch.stream.events import SSEvent, StreamStatus
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.spec import StreamSpec
 
-__all__ = ["STATE_ORDER", "DashboardModel", "EventRecord", "JobModel", "JobState"]
 
 class DashboardModel(StreamObserver):
     """All jobs, in display order; the observer every stream reports to; tracks dirty jobs and failures."""
@@ -53,6 +53,14 @@ class DashboardModel(StreamObserver):
         self.jobs[spec.name] = job
         self._dirty.add(spec.name)
         return job
+
+    def unique(self, spec: StreamSpec) -> StreamSpec:
+        """`spec`, renamed `NAME #2`, `NAME #3`... when a job already has its name."""
+        name, n = spec.name, 1
+        while name in self.jobs:
+            n += 1
+            name = f"{spec.name} #{n}"
+        return spec if name == spec.name else replace(spec, name=name)
 
     def remove(self, name: str) -> None:
         self.jobs.pop(name, None)
@@ -111,18 +119,14 @@ class DashboardModel(StreamObserver):
 
     def mark_dirty(self, name: str) -> None:
         if name in self.jobs:
-            self.jobs[name].dirty = True
             self._dirty.add(name)
 
     def take_dirty(self) -> list[JobModel]:
-        """Jobs changed since the last call, in display order; clears their dirty flags."""
+        """Jobs changed since the last call, in display order."""
         if not self._dirty:
             return []
         dirty, self._dirty = self._dirty, set()
-        changed = [job for name, job in self.jobs.items() if name in dirty]
-        for job in changed:
-            job.dirty = False
-        return changed
+        return [job for name, job in self.jobs.items() if name in dirty]
 
     def take_failures(self) -> list[JobModel]:
         """Jobs that turned failed since the last call (for the bell and a notification)."""

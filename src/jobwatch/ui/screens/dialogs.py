@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -47,7 +48,7 @@ HELP_FIELDS: list[tuple[str, str]] = [
 class HelpScreen(ModalScreen[None]):
     """Keys and what each header field means."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         lines: list[str | tuple[str, str]] = []
@@ -67,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
 class EventScreen(ModalScreen[None]):
     """One event in full: pretty-printed when its data is JSON, with control characters escaped."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter", "dismiss", "Close"),
         Binding("c", "copy", "Copy"),
     ]
@@ -103,7 +104,7 @@ class EventScreen(ModalScreen[None]):
 class AddSourceScreen(ModalScreen[str | None]):
     """Ask for a source, `URL` or `NAME=URL`; dismisses with the text or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box"):

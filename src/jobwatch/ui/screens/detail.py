@@ -3,29 +3,27 @@ timestamps and wrap toggles, pretty JSON of a selected event, copy (OSC 52) and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from jobwatch.model import JobModel
 from jobwatch.textsafe import sanitize
-from jobwatch.ui.dialogs import EventScreen
-from jobwatch.ui.eventlines import EventLines
+from jobwatch.ui.context import DashboardContext
 from jobwatch.ui.format import clipboard_text
-from jobwatch.ui.widgets import JobHeader
-
-if TYPE_CHECKING:
-    from jobwatch.ui.app import JobwatchApp
+from jobwatch.ui.screens import jobactions
+from jobwatch.ui.screens.dialogs import EventScreen, HelpScreen
+from jobwatch.ui.widgets import EventLines, JobHeader
 
 
 class DetailScreen(Screen[None]):
-    """Everything about one job; the app calls `sync()` from its batched flush."""
+    """Everything about one job; follows the model through the app's batched refresh (`show_jobs`)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("f", "follow", "Follow"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -33,30 +31,28 @@ class DetailScreen(Screen[None]):
         Binding("w", "wrap", "Wrap"),
         Binding("enter", "show_event", "JSON", show=False),
         Binding("c", "copy", "Copy"),
-        Binding("e", "app.export", "Export", show=False),
-        Binding("p,space", "app.pause", "Pause", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("e", "export", "Export", show=False),
+        Binding("p,space", "pause", "Pause", show=False),
         Binding("q", "app.quit", "Quit", show=False),
-        Binding("r", "app.reconnect", "Reconnect", show=False),
+        Binding("r", "reconnect", "Reconnect", show=False),
     ]
 
-    def __init__(self, job: str) -> None:
+    def __init__(self, context: DashboardContext, job: str) -> None:
         super().__init__()
+        self.context = context
         self.job = job
         self.shown_seq = 0
 
     @property
-    def jw(self) -> JobwatchApp:
-        return cast("JobwatchApp", self.app)
-
-    @property
     def model(self) -> JobModel | None:
-        return self.jw.model.jobs.get(self.job)
+        return self.context.model.jobs.get(self.job)
 
     def compose(self) -> ComposeResult:
         yield JobHeader(id="detail-header")
         yield Static(id="detail-info")
         yield Input(placeholder="filter (type + data, case-insensitive)", id="detail-filter")
-        yield EventLines(cap=self.jw.model.cap, id="detail-events")
+        yield EventLines(cap=self.context.model.cap, id="detail-events")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -67,9 +63,11 @@ class DetailScreen(Screen[None]):
             self.events.set_records(job.events)
             self.shown_seq = job.seq
         self.events.focus()
-        self.sync(self.jw.clock())
+        self.context.views.subscribe(self)
+        self.sync(self.context.clock())
 
     def on_unmount(self) -> None:
+        self.context.views.unsubscribe(self)
         if (job := self.model) is not None:
             job.set_follow(True)
 
@@ -77,12 +75,17 @@ class DetailScreen(Screen[None]):
     def events(self) -> EventLines:
         return self.query_one(EventLines)
 
+    def show_jobs(self, changed: list[JobModel], now: float, all_jobs: bool) -> None:
+        """While on top: catch up when this screen's job is among the changed ones."""
+        if self.is_current and any(job.name == self.job for job in changed):
+            self.sync(now)
+
     def sync(self, now: float) -> None:
-        """Bring the view up to date with the model (called in the app's batch)."""
+        """Bring the view up to date with the model."""
         job = self.model
         if job is None:
             return
-        self.query_one(JobHeader).show(job, now, self.jw.redact)
+        self.query_one(JobHeader).show(job, now, self.context.redact)
         if job.follow:
             self.events.append(job.events_since(self.shown_seq))
             self.shown_seq = job.seq
@@ -91,7 +94,7 @@ class DetailScreen(Screen[None]):
     def _show_info(self, job: JobModel) -> None:
         view = self.events
         parts: list[str | tuple[str, str]] = [
-            (sanitize(self.jw.redact(job.spec.url), 120), "$foreground 60%"),
+            (sanitize(self.context.redact(job.spec.url), 120), "$foreground 60%"),
             "  ",
         ]
         if job.follow:
@@ -176,3 +179,18 @@ class DetailScreen(Screen[None]):
         if record is not None:
             self.app.copy_to_clipboard(clipboard_text(record.data))
             self.notify(f"copied event {sanitize(record.id, 30) or ''} to the clipboard", markup=False)
+
+    def action_export(self) -> None:
+        if self.job in self.context.model.jobs:
+            jobactions.export(self.context, self.job, self)
+
+    def action_pause(self) -> None:
+        if self.job in self.context.model.jobs:
+            jobactions.pause(self.context, self.job)
+
+    def action_reconnect(self) -> None:
+        if self.job in self.context.model.jobs:
+            jobactions.reconnect(self.context, self.job, self)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())

@@ -8,10 +8,10 @@ import sys
 import pytest
 
 from jobwatch.demo import DemoServer, RawResponse
-from jobwatch.model import DashboardModel, JobModel, JobState
-from jobwatch.model_parts import RateCounter, parse_job_status
+from jobwatch.model import DashboardModel, JobModel, JobState, parse_job_status
+from jobwatch.model.rate import RateCounter
 from jobwatch.stream.client import JobStream, make_client
-from jobwatch.stream.events import SSEvent, StreamState, StreamStatus
+from jobwatch.stream.events import Cause, SSEvent, StreamState, StreamStatus
 from jobwatch.stream.replay import fingerprint
 from jobwatch.stream.spec import StreamSpec
 
@@ -117,12 +117,27 @@ def test_fresh_connection_gets_a_grace_period_even_after_old_bytes(
 def test_reopened_after_heartbeat_timeout_without_a_byte_is_stale(
     job: JobModel, clock: FakeClock
 ) -> None:
-    job.record_status(StreamStatus(StreamState.RECONNECTING, attempt=1, last_error="heartbeat timeout"))
+    dropped = "no byte for 30s"
+    job.record_status(StreamStatus(StreamState.RECONNECTING, attempt=1, last_error=dropped,
+                                   cause=Cause.HEARTBEAT))
     open_(job)
-    job.record_status(StreamStatus(StreamState.OPEN, last_error="heartbeat timeout (30s)"))
+    job.record_status(StreamStatus(StreamState.OPEN, last_error=dropped, cause=Cause.HEARTBEAT))
     assert job.state(clock.now) is JobState.STALE
     job.record_heartbeat(clock.now + 1)
     assert job.state(clock.now + 1) is JobState.LIVE
+
+
+def test_a_job_error_event_mentioning_heartbeat_does_not_change_the_dashboard_state(
+    clock: FakeClock,
+) -> None:
+    model = DashboardModel(clock=clock)
+    model.add(StreamSpec("build", "http://127.0.0.1/e", heartbeat_timeout=30))
+    model.on_status("build", StreamStatus(StreamState.OPEN))
+    before = model.counts()
+    error = "job error: worker heartbeat lost, retrying step 3"
+    model.on_notice("build", error)
+    model.on_status("build", StreamStatus(StreamState.OPEN, last_error=error, cause=Cause.JOB_ERROR))
+    assert model.counts() == before and before[JobState.LIVE] == 1
 
 
 def test_polling_fallback_shows_as_polling(job: JobModel, clock: FakeClock) -> None:

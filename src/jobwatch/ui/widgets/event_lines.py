@@ -4,36 +4,26 @@ optional timestamps, soft wrap and a live filter. Only visible rows are rendered
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
-from textual.binding import Binding
 from textual.content import Content
-from textual.events import Click, Resize
+from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
-from textual.style import Style
 
 from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.format import notice_text
-from jobwatch.ui.lines import content_strip
+from jobwatch.ui.widgets.cursor_list import CursorList
 
 
-class EventLines(ScrollView, can_focus=True):
+class EventLines(CursorList):
     """Events of one job, newest last. `follow` keeps the last event in view and under the cursor."""
 
-    BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-    ]
-    COMPONENT_CLASSES = {"event-lines--cursor", "event-lines--match"}
+    CURSOR_CLASS = "event-lines--cursor"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"event-lines--cursor", "event-lines--match"}
     DEFAULT_CSS = """
     EventLines > .event-lines--cursor { background: $boost; }
     EventLines:focus > .event-lines--cursor { background: $primary 35%; }
@@ -59,7 +49,6 @@ class EventLines(ScrollView, can_focus=True):
         self._rows: list[tuple[int, Content]] = []
         """(record index, one screen row of text)."""
         self._first_row: list[int] = []
-        self.cursor = -1
         self.follow = True
 
     # -- data ---------------------------------------------------------------------------------------
@@ -164,53 +153,21 @@ class EventLines(ScrollView, can_focus=True):
     def selected(self) -> EventRecord | None:
         return self.records[self.cursor] if 0 <= self.cursor < len(self.records) else None
 
-    # -- navigation ---------------------------------------------------------------------------------
+    @property
+    def item_count(self) -> int:
+        return len(self.records)
 
-    def _set_cursor(self, index: int) -> None:
-        if not self.records:
-            return
-        self.cursor = max(0, min(len(self.records) - 1, index))
-        first = self._first_row[self.cursor]
-        last = (
-            self._first_row[self.cursor + 1] - 1
-            if self.cursor + 1 < len(self._first_row)
-            else len(self._rows) - 1
-        )
-        top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if first < top:
-            self.scroll_to(y=first, animate=False)
-        elif height and last >= top + height:
-            self.scroll_to(y=max(first, last - height + 1), animate=False)
-        self.refresh()
-        self.post_message(self.Moved(self.cursor == len(self.records) - 1))
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def action_move(self, delta: int) -> None:
-        self._set_cursor(self.cursor + delta)
+    def row(self, row: int) -> tuple[int, Content]:
+        return self._rows[row]
 
-    def action_page(self, direction: int) -> None:
-        self._set_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+    def rows_of(self, index: int) -> tuple[int, int]:
+        first = self._first_row[index]
+        last = self._first_row[index + 1] - 1 if index + 1 < len(self._first_row) else len(self._rows) - 1
+        return first, last
 
-    def action_first(self) -> None:
-        self._set_cursor(0)
-
-    def action_last(self) -> None:
-        self._set_cursor(len(self.records) - 1)
-
-    def on_click(self, event: Click) -> None:
-        row = event.y + self.scroll_offset.y
-        if 0 <= row < len(self._rows):
-            self._set_cursor(self._rows[row][0])
-
-    # -- rendering ----------------------------------------------------------------------------------
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        row = scroll_y + y
-        width = self.scrollable_content_region.width
-        if row >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        index, content = self._rows[row]
-        extra: Style | None = None
-        if index == self.cursor:
-            extra = Style.from_rich_style(self.get_component_rich_style("event-lines--cursor"))
-        return content_strip(self, content, width, scroll_x, extra)
+    def cursor_moved(self, old: int, new: int) -> None:
+        self.post_message(self.Moved(new == len(self.records) - 1))

@@ -1,16 +1,15 @@
-"""Small pure building blocks of the job model: the display state word, event records, the per-second
-rate counter and job-status parsing. No Textual, no I/O."""
+"""What the views read about a job: its display state word, its event records and the job status an
+event may carry. Pure values, no Textual, no I/O."""
 
 from __future__ import annotations
 
 import json
-from collections import deque
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 
 class JobState(StrEnum):
-    """The word the dashboard shows for a job (design §4), derived from its stream and the clock."""
+    """The word the dashboard shows for a job, derived from its stream and the clock."""
 
     CONNECTING = "connecting"
     LIVE = "live"
@@ -54,50 +53,6 @@ class EventRecord(NamedTuple):
     notice: bool = False
     """Not an event: something the stream told the user (an event skipped over the size bound, a job
     `error` event), kept in order with the events so the views show it where it happened."""
-
-
-class CursorSink(Protocol):
-    """The part of the cursor store the model uses: remember a job URL's last event id, and that the
-    server ended the job for good (`completed`)."""
-
-    def set(
-        self, url: str, event_id: str, *, completed: bool = False, fingerprint: str | None = None
-    ) -> None: ...
-
-
-class RateCounter:
-    """Counts events per whole second over a sliding window, for the events/s sparkline."""
-
-    __slots__ = ("_counts", "_last_second", "window")
-
-    def __init__(self, window: int = 30) -> None:
-        self.window = window
-        self._counts: deque[int] = deque([0] * window, maxlen=window)
-        self._last_second: int | None = None
-
-    def _advance(self, now: float) -> None:
-        second = int(now)
-        if self._last_second is None:
-            self._last_second = second
-            return
-        gap = second - self._last_second
-        if gap > 0:
-            self._counts.extend([0] * min(gap, self.window))
-            self._last_second = second
-
-    def add(self, now: float, n: int = 1) -> None:
-        self._advance(now)
-        self._counts[-1] += n
-
-    def series(self, now: float) -> list[int]:
-        """Counts per second, oldest first; the last item is the current (partial) second."""
-        self._advance(now)
-        return list(self._counts)
-
-    def rate(self, now: float, seconds: int = 5) -> float:
-        """Mean events/s over the last `seconds` whole seconds (the current partial one excluded)."""
-        counts = self.series(now)[-seconds - 1 : -1]
-        return sum(counts) / len(counts) if counts else 0.0
 
 
 def parse_job_status(data: str) -> str | None:
