@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jobwatch"
-HEADLESS = ["jobwatch.stream", "jobwatch.model", "jobwatch.config", "jobwatch.output", "jobwatch.check", "jobwatch.paths"]
+HEADLESS = ["jobwatch.stream", "jobwatch.model", "jobwatch.config", "jobwatch.output", "jobwatch.check"]
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 
@@ -56,7 +56,7 @@ def test_no_import_circle_anywhere_in_src() -> None:
         visit(name, [])
 
 
-@pytest.mark.parametrize("module", HEADLESS)
+@pytest.mark.parametrize("module", [*HEADLESS, "jobwatch.paths"])
 def test_headless_layers_never_load_textual(module: str) -> None:
     if module not in modules():
         pytest.fail(f"{module} is gone: update HEADLESS and docs/architecture.md")
@@ -65,7 +65,8 @@ def test_headless_layers_never_load_textual(module: str) -> None:
 
 
 def test_no_module_over_300_lines() -> None:
-    long = {name: n for name, path in modules().items() if (n := len(path.read_text().splitlines())) > 300}
+    sizes = {name: len(path.read_text().splitlines()) for name, path in modules().items()}
+    long = {name: size for name, size in sizes.items() if size > MAX_MODULE_LINES}
     assert long == {}
 
 
