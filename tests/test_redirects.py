@@ -82,11 +82,6 @@ async def test_a_host_the_user_trusts_receives_the_headers() -> None:
     assert received.headers["x-api-key"] == "api-key-secret"
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 async def test_a_redirect_from_https_to_http_is_refused(ca: trustme.CA, tmp_path: Path) -> None:
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))

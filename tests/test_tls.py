@@ -18,11 +18,6 @@ from tlskit import tls_server
 BODY = b"id: 1\ndata: secure\n\n"
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 @pytest.fixture
 async def tls_url(ca: trustme.CA) -> AsyncIterator[str]:
     """An HTTPS SSE endpoint on 127.0.0.1 whose certificate only the test CA vouches for."""

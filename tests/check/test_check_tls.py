@@ -16,11 +16,6 @@ from tlskit import tls_server
 BODY = b"retry: 3000\n\nid: 1\nevent: log\ndata: {}\n\nid: 2\nevent: log\ndata: {}\n\n"
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 @pytest.fixture
 async def tls_url(ca: trustme.CA) -> AsyncIterator[str]:
     headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")]
