@@ -31,8 +31,9 @@ def main_dashboard(
             app.exit_guard.cancel()
         if cursor_store is not None:
             cursor_store.flush()
-    if app.return_code not in (None, 0):
-        return app.return_code
+    code = app.return_code
+    if code is not None and code != 0:
+        return code
     return 0 if result is None else int(result)
 
 
