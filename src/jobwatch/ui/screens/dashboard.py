@@ -38,6 +38,8 @@ class DashboardScreen(Screen[None]):
         Binding("r", "reconnect", "Reconnect"),
         Binding("e", "export", "Export"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("j,down", "move(1)", "Next job", show=False, priority=True),
+        Binding("k,up", "move(-1)", "Previous job", show=False, priority=True),
     ]
 
     def __init__(self, context: DashboardContext, *, alert: str | None = None) -> None:
@@ -70,7 +72,9 @@ class DashboardScreen(Screen[None]):
         self.context.refresh(True)
 
     def _layout_for(self, width: int) -> None:
-        self._wide = width >= WIDE_MIN
+        was_wide, self._wide = self._wide, width >= WIDE_MIN
+        if was_wide != self._wide:
+            self.call_after_refresh(self._focus_selection)
         if self._wide:
             panels = self.query_one("#panels", Container)
             panels.styles.grid_size_columns = max(2, width // PANEL_COLUMN_WIDTH)
@@ -124,17 +128,48 @@ class DashboardScreen(Screen[None]):
         while len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         self.select_job(name)
-        if self._wide and (panel := self._panels.get(name)) is not None:
-            panel.focus()
-            panel.scroll_visible(animate=False)
-        else:
-            job_list = self.query_one(JobList)
-            job_list.select(name)
-            job_list.focus()
+        self._focus_selection()
 
     def _target(self, job: str | None) -> str | None:
-        name = self.selected if job is None else job
+        name = self.visible_selection() if job is None else job
         return name if name in self.context.model.jobs else None
+
+    def visible_selection(self) -> str | None:
+        """The job the user sees selected, read from the widget that shows it rather than from a message
+        still in flight (`j` then `enter` in one read of the terminal must open the job moved to)."""
+        if self._wide:
+            focused = self.app.focused
+            if isinstance(focused, JobPanel) and focused.id != "focus-panel":
+                return focused.job
+            return self.selected
+        return self.query_one(JobList).selected or self.selected
+
+    def action_move(self, delta: int) -> None:
+        """Select the next or previous job in every layout (the grid has no list to move in)."""
+        if not self._wide:
+            job_list = self.query_one(JobList)
+            job_list.action_move(delta)
+            job_list.focus()
+            return
+        names = list(self.context.model.jobs)
+        current = self.visible_selection()
+        if not names:
+            return
+        index = names.index(current) + delta if current in names else 0
+        self.select_job(names[max(0, min(len(names) - 1, index))])
+        self._focus_selection()
+
+    def _focus_selection(self) -> None:
+        """Give focus to what shows the selection in this layout: its panel in the grid, else the list."""
+        if self.selected is None:
+            return
+        if self._wide and (panel := self._panels.get(self.selected)) is not None:
+            panel.focus()
+            panel.scroll_visible(animate=False)
+        elif not self._wide:
+            job_list = self.query_one(JobList)
+            job_list.select(self.selected)
+            job_list.focus()
 
     # -- actions ------------------------------------------------------------------------------------
 

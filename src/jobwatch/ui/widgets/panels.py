@@ -36,9 +36,10 @@ class JobHeader(Static):
             self.update(content, layout=False)
 
 
-class EventLog(Log):
+class EventLog(Log, can_focus=False):
     """A `Log` of event lines that shows notice lines in the error colour and stays at the newest line
-    when its height changes (layout settles after writes)."""
+    when its height changes (layout settles after writes). Not focusable: focus (Tab) moves between jobs,
+    and the panel that holds it is the selected job."""
 
     COMPONENT_CLASSES = {"event-log--notice"}
     DEFAULT_CSS = "EventLog > .event-log--notice { color: $error; text-style: bold; }"
