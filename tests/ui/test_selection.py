@@ -78,3 +78,13 @@ async def test_tab_then_enter_opens_the_job_tab_moved_to(tmp_path: Path) -> None
         await settle(pilot, factory, clock)
         await pilot.press("tab", "enter")
         assert isinstance(app.screen, DetailScreen) and app.screen.job == list(app.model.jobs)[1]
+
+
+async def test_in_the_grid_keys_that_arrive_together_act_on_the_job_moved_to(tmp_path: Path) -> None:
+    app, factory, clock = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot, factory, clock)
+        for key in "jjjp":  # queued before any is handled
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert paused(app) == [list(app.model.jobs)[3]]

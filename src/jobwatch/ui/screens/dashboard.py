@@ -149,7 +149,7 @@ class DashboardScreen(Screen[None]):
         if not self._wide:
             job_list = self.query_one(JobList)
             job_list.action_move(delta)
-            job_list.focus()
+            self.set_focus(job_list)
             return
         names = list(self.context.model.jobs)
         current = self.visible_selection()
@@ -163,13 +163,14 @@ class DashboardScreen(Screen[None]):
         """Give focus to what shows the selection in this layout: its panel in the grid, else the list."""
         if self.selected is None:
             return
+        # set_focus at once, not focus() (deferred): a key already queued reads the focus next.
         if self._wide and (panel := self._panels.get(self.selected)) is not None:
-            panel.focus()
+            self.set_focus(panel)
             panel.scroll_visible(animate=False)
         elif not self._wide:
             job_list = self.query_one(JobList)
             job_list.select(self.selected)
-            job_list.focus()
+            self.set_focus(job_list)
 
     # -- actions ------------------------------------------------------------------------------------
 
