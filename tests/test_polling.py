@@ -65,3 +65,24 @@ async def test_sse_is_tried_again_after_a_while_of_polling(monkeypatch: pytest.M
     assert [e.data for e in rec.events][-1] == "live"
     assert [e.last_event_id for e in rec.events] == ["1", "2", "3", "9"]
     assert final.state is StreamState.COMPLETED
+
+
+JSON = (("Content-Type", "application/json"),)
+
+
+async def test_a_poll_answer_past_16_mib_is_refused_without_holding_it() -> None:
+    async with DemoServer() as server:
+        refused = server.add_raw("sse", [RawResponse(status=406)])
+        huge = [b"[" + b'{"data": "x"},' * 1000] * 1300 + [b'{"data": "x"}]']
+        poll = server.add_raw("poll", [RawResponse(headers=JSON, body=huge)])
+        final, _ = await run_stream(refused, poll_url=poll, max_retries=0)
+    assert final.state is StreamState.GAVE_UP
+    assert final.last_error == "poll: the answer is larger than 16 MiB"
+
+
+async def test_a_deeply_nested_poll_answer_is_a_clear_error_not_a_crash() -> None:
+    async with DemoServer() as server:
+        refused = server.add_raw("sse", [RawResponse(status=406)])
+        poll = server.add_raw("poll", [RawResponse(headers=JSON, body=[b"[" * 200_000])])
+        final, _ = await run_stream(refused, poll_url=poll)
+    assert (final.state, final.last_error) == (StreamState.FAILED, "poll: the answer is not JSON")

@@ -5,6 +5,7 @@ A page is `GET <poll_url>?after=<last event id>` answering a JSON list of `{"id"
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import httpx
@@ -16,6 +17,9 @@ from jobwatch.stream.policy import parse_retry_after
 
 POLLABLE_STATUS = frozenset({404, 405, 406, 415, 501})
 """Statuses (besides a 200 with the wrong Content-Type) that say "no SSE here", not "not allowed"."""
+
+MAX_PAGE_BYTES = 16 << 20
+"""A poll answer larger than this is refused (a page of events is far smaller)."""
 
 POLL_INTERVAL_MIN = 1.0
 SSE_RETRY_INTERVAL = 60.0
@@ -34,8 +38,27 @@ async def fetch_page(
     url = httpx.URL(poll_url)
     if after:
         url = url.copy_merge_params({"after": after})
-    response = await client.get(url, headers={**headers, "Accept": "application/json"}, timeout=timeout)
-    code = response.status_code
+    asked = {**headers, "Accept": "application/json", "Accept-Encoding": "identity"}
+    async with client.stream("GET", url, headers=asked, timeout=timeout) as response:
+        code = response.status_code
+        body = await _read_bounded(response) if code == 200 else b""
+    return _page(response, code, body, after)
+
+
+async def _read_bounded(response: httpx.Response) -> bytes:
+    """The body, refused past MAX_PAGE_BYTES: memory per stream stays bounded whatever a server sends."""
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        raise FatalError("poll: the answer is compressed although identity was asked for")
+    body = bytearray()
+    async for piece in response.aiter_raw():
+        body += piece
+        if len(body) > MAX_PAGE_BYTES:
+            raise RetryableError(f"poll: the answer is larger than {MAX_PAGE_BYTES >> 20} MiB")
+    return bytes(body)
+
+
+def _page(response: httpx.Response, code: int, body: bytes, after: str) -> list[SSEvent]:
+    """What a poll answer means: events, or the error docs/architecture.md §3 gives its status."""
     if code in RETRYABLE_STATUS:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise RetryableError(
@@ -44,8 +67,8 @@ async def fetch_page(
     if code != 200:
         raise FatalError(f"poll: HTTP {code} {response.reason_phrase}", status_code=code)
     try:
-        items = response.json()
-    except ValueError:
+        items = json.loads(body)
+    except (ValueError, RecursionError):
         raise FatalError("poll: the answer is not JSON") from None
     if not isinstance(items, list):
         raise FatalError("poll: expected a JSON list of events")
