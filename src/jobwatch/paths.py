@@ -37,6 +37,12 @@ def user_theme_dir(env: Mapping[str, str] = os.environ) -> Path:
     return config_dir(env) / "themes"
 
 
+def default_export_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """`$XDG_STATE_HOME/jobwatch/exports` (fallback `~/.local/state`): where the dashboard's `e` writes,
+    never the current directory (often a git clone)."""
+    return xdg_home("XDG_STATE_HOME", str(Path(".local", "state")), env) / APP / "exports"
+
+
 def default_state_path(env: Mapping[str, str] = os.environ) -> Path:
     """`$XDG_STATE_HOME/jobwatch/cursors.json` (fallback `~/.local/state`): the resume cursors."""
     return xdg_home("XDG_STATE_HOME", str(Path(".local", "state")), env) / APP / "cursors.json"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.command import CommandList
 from ui_fakes import END, event, status
 from ui_scenarios import COMPLETED_EARLIER, JOB_ERROR, NOTICE_SCRIPTS, SKIPPED, make_app, settle
@@ -20,6 +22,19 @@ from jobwatch.ui.widgets import EventLines, EventLog, JobList, JobPanel
 SIZE = (100, 30)
 PASTE_ATTACK = "step\tok\nrm -rf ~ \x1b]0;x\x07\x1b[2K\r\x00 done \u202eevil"
 MULTI_LINE = "first line\nsecond \x1b[31mred\n\tthird"
+
+
+def said(app: App[int]) -> list[str]:
+    """The messages the app notifies from now on (records the public `notify` calls)."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        messages.append(message)
+        notify(message, **options)
+
+    app.notify = record  # type: ignore[method-assign]
+    return messages
 
 
 class FakeCursorStore:
@@ -165,6 +180,27 @@ class TestDashboardKeys:
             assert lines[-1] == {"job": "build-api", "id": "42", "event": "log",
                                  "data": '{"line": "build-api: step 42 ok", "stream": "stdout"}',
                                  "ts": 1_767_225_600.0}
+
+    async def test_e_on_a_job_without_events_writes_nothing_and_says_so(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        messages = said(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("j", "e")  # deploy-web: still connecting, no event
+            await pilot.pause()
+        assert list(tmp.glob("*.jsonl")) == []
+        assert messages[-1] == "nothing to export: deploy-web has no events yet"
+
+    async def test_export_creates_its_directory_and_names_the_file_written(self, tmp: Path) -> None:
+        export_dir = tmp / "state" / "jobwatch" / "exports"
+        app, factory, clock = make_app(tmp_path=tmp, export_dir=export_dir)
+        messages = said(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await pilot.press("e")
+            await pilot.pause()
+        [path] = export_dir.glob("jobwatch-build-api-*.jsonl")
+        assert messages[-1] == f"exported 42 events to {path}"
 
     async def test_q_quits_and_flushes_the_cursor_store(self, tmp: Path) -> None:
         store = FakeCursorStore()

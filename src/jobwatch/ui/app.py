@@ -18,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from jobwatch.model import DashboardModel, JobModel
+from jobwatch.paths import default_export_dir
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.commands import JobCommands
@@ -71,7 +72,7 @@ class JobwatchApp(App[int]):
         factory = stream_factory or EngineStreamFactory(redactor=self.redact, clock=clock)
         self.supervisor = StreamSupervisor(self.model, factory, self)
         self.context = DashboardContext(
-            self.model, self.supervisor, clock, self.redact, export_dir or Path.cwd(), self.flush
+            self.model, self.supervisor, clock, self.redact, export_dir or default_export_dir(), self.flush
         )
         self.bell_on_failure = bell
         self.flush_interval = flush_interval

@@ -4,6 +4,7 @@ server in a background thread + the dashboard on its jobs)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from jobwatch.stream.spec import StreamSpec
@@ -19,11 +20,12 @@ def main_dashboard(
     theme: str | None,
     bell: bool,
     mouse: bool,
+    export_dir: Path | None = None,
 ) -> int:
     """Run the dashboard until the user quits or a signal ends it; cursors are flushed on the way out.
     Returns 0, or 128 + the signal number (129 SIGHUP, 143 SIGTERM, 130 SIGINT)."""
     app = JobwatchApp(specs, cursor_store=cursor_store, redactor=redactor, theme=theme, bell=bell,
-                      handle_signals=True)
+                      handle_signals=True, export_dir=export_dir)
     try:
         result = app.run(mouse=mouse)
     finally:
@@ -46,7 +48,14 @@ def demo_specs(server: Any, jobs: Sequence[Any], heartbeat_timeout: float) -> li
     ]
 
 
-def main_demo(*, theme: str | None, bell: bool, mouse: bool, heartbeat_timeout: float = 10.0) -> int:
+def main_demo(
+    *,
+    theme: str | None,
+    bell: bool,
+    mouse: bool,
+    heartbeat_timeout: float = 10.0,
+    export_dir: Path | None = None,
+) -> int:
     """Start the embedded demo server and open the dashboard on its scripted jobs."""
     from jobwatch.demo import demo_jobs
     from jobwatch.demo.thread import DemoServerThread
@@ -57,6 +66,6 @@ def main_demo(*, theme: str | None, bell: bool, mouse: bool, heartbeat_timeout: 
     try:
         specs = demo_specs(server, jobs, heartbeat_timeout)
         return main_dashboard(specs, redactor=None, cursor_store=None, theme=theme, bell=bell,
-                              mouse=mouse)
+                              mouse=mouse, export_dir=export_dir)
     finally:
         runner.stop()

@@ -22,12 +22,18 @@ def reconnect(context: DashboardContext, name: str, screen: Widget) -> None:
 
 
 def export(context: DashboardContext, name: str, screen: Widget) -> None:
-    """Write the job's buffered events to a new JSONL file in the export directory."""
+    """Write the job's buffered events to a new JSONL file in the export directory (created when needed);
+    with no event to export nothing is written, and the user is told so."""
     job = context.model.jobs[name]
+    if not any(not record.notice for record in job.events):
+        screen.notify(f"nothing to export: {sanitize(name, 60)} has no events yet", markup=False, timeout=4)
+        return
     try:
+        context.export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = export_path(context.export_dir, name, job.wall_clock())
         count = export_jsonl(job, path)
     except OSError as exc:
-        screen.notify(f"export failed: {exc}", severity="error", markup=False)
+        screen.notify(sanitize(f"export failed: {exc}", 300), severity="error", markup=False)
         return
-    screen.notify(f"exported {count} events to {path}", markup=False, timeout=6)
+    shown = sanitize(str(path), 200)
+    screen.notify(f"exported {count} events to {shown}", markup=False, timeout=8)
