@@ -37,6 +37,8 @@ STATE_STYLE: dict[JobState, str] = {
 }
 
 _WATCHED = frozenset({JobState.LIVE, JobState.STALE})
+_NOT_LISTENING = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.PAUSED})
+_FINAL_JOB_STATUS = frozenset({"succeeded", "failed", "cancelled", "canceled", "completed", "success", "error"})
 """States in which the heartbeat age matters (a finished job's age is history, not a warning)."""
 _TROUBLE = frozenset({JobState.FAILED, JobState.RECONNECTING, JobState.STALE})
 
@@ -93,21 +95,27 @@ class HeaderFields:
 
     @classmethod
     def of(cls, job: JobModel, now: float, redact: Redactor = str) -> HeaderFields:
-        age = job.heartbeat_age(now)
+        """Only what is true now: no heartbeat age once nothing is listening (a finished or paused job),
+        and no job status a failed stream can no longer vouch for ("running" on a failed job)."""
+        state = job.state(now)
+        age = None if state in _NOT_LISTENING else job.heartbeat_age(now)
         retries = f"retries {job.attempts}"
         if job.reconnects:
             retries += f" ({job.reconnects})"
         error = job.status.last_error or ""
+        status = job.job_status or ""
+        if state is JobState.FAILED and status not in _FINAL_JOB_STATUS:
+            status = ""
         return cls(
             name=sanitize(job.name, 40),
-            state=job.state(now),
+            state=state,
             hb=f"hb {format_age(age):<3}",
             retries=retries,
             id=f"id {sanitize(job.last_event_id, 16) or '-'}",
             spark=sparkline(job.rate_series(now)),
-            status=sanitize(job.job_status or "", 16),
+            status=sanitize(status, 16),
             error=sanitize(redact(error), 300) if error else "",
-            hb_late=age is not None and age > job.stale_after and job.state(now) in _WATCHED,
+            hb_late=age is not None and age > job.stale_after and state in _WATCHED,
             retrying=job.attempts > 0,
         )
 
