@@ -444,6 +444,13 @@ class TestPalette:
             await self.palette(pilot, "Jump to lint-docs")
             assert app.dashboard.selected == "lint-docs"
 
+    async def test_the_palette_finds_a_job_by_its_state(self, tmp: Path) -> None:
+        app, factory, clock = make_app(tmp_path=tmp)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, factory, clock)
+            await self.palette(pilot, "jump failed")
+            assert app.dashboard.selected == "lint-docs"
+
     async def test_switch_theme(self, tmp: Path) -> None:
         app, factory, clock = make_app(tmp_path=tmp)
         async with app.run_test(size=SIZE) as pilot:

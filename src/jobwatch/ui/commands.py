@@ -26,11 +26,13 @@ class JobCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("Add source", dashboard.action_add_source, "Watch another SSE URL (URL or NAME=URL)"),
         ]
+        now = dashboard.context.clock()
         for name, job in list(dashboard.context.model.jobs.items()):
             shown = sanitize(name, 60)
             pause = "Resume" if job.paused else "Pause"
+            state = job.state(now).value  # so "fail" or "stale" finds the jobs in that state
             commands += [
-                (f"Jump to {shown}", partial(dashboard.jump_to, name), "Select this job"),
+                (f"Jump to {shown} ({state})", partial(dashboard.jump_to, name), "Select this job"),
                 (f"{pause} {shown}", partial(dashboard.action_pause, name), "Stop / restart its stream"),
                 (f"Reconnect {shown} now", partial(dashboard.action_reconnect, name), "Skip the wait"),
                 (f"Export {shown}", partial(dashboard.action_export, name), "Write its events to JSONL"),

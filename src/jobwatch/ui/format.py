@@ -37,9 +37,13 @@ STATE_STYLE: dict[JobState, str] = {
 }
 
 _WATCHED = frozenset({JobState.LIVE, JobState.STALE})
-_NOT_LISTENING = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.PAUSED})
-_FINAL_JOB_STATUS = frozenset({"succeeded", "failed", "cancelled", "canceled", "completed", "success", "error"})
 """States in which the heartbeat age matters (a finished job's age is history, not a warning)."""
+_NOT_LISTENING = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.PAUSED})
+"""States in which nothing listens to the stream, so a heartbeat age would only grow."""
+_FINAL_JOB_STATUS = frozenset(
+    {"succeeded", "failed", "cancelled", "canceled", "completed", "success", "error"}
+)
+"""Job statuses that stay true after the stream failed (the job's own outcome)."""
 _TROUBLE = frozenset({JobState.FAILED, JobState.RECONNECTING, JobState.STALE})
 
 JOB_STATUS_STYLE: dict[str, str] = {
