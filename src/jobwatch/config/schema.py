@@ -11,7 +11,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -180,7 +180,7 @@ JOB_KEYS: dict[str, _Check] = {
 TOP_KEYS = ("defaults", "job")
 
 
-def check_keys(table: Mapping[str, object], allowed: Any, file: str, prefix: str) -> None:
+def check_keys(table: Mapping[str, object], allowed: Collection[str], file: str, prefix: str) -> None:
     """Reject keys not in `allowed`, suggesting the closest allowed one."""
     for key in table:
         if key not in allowed:

@@ -230,7 +230,7 @@ def _handle_signals(ending: _Ending, out: CommittingOutput) -> Callable[[], None
 
     def restore() -> None:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
+            signal.signal(sig, handler)  # type: ignore[arg-type]  # getsignal's None goes back as it was
 
     return restore
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
 from jobwatch.ui.context import CursorStore
+
+if TYPE_CHECKING:  # the demo server is imported only when `jobwatch demo` runs
+    from jobwatch.demo import DemoServer, JobScript
 
 
 def main_dashboard(
@@ -39,7 +42,7 @@ def main_dashboard(
     return 0 if result is None else int(result)
 
 
-def demo_specs(server: Any, jobs: Sequence[Any], heartbeat_timeout: float) -> list[StreamSpec]:
+def demo_specs(server: DemoServer, jobs: Sequence[JobScript], heartbeat_timeout: float) -> list[StreamSpec]:
     """One spec per demo job, named like the job, with the demo's short heartbeat timeout."""
     return [
         StreamSpec(job.name, server.job_url(job.id), heartbeat_timeout=heartbeat_timeout,

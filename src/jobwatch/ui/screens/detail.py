@@ -18,6 +18,7 @@ from jobwatch.ui.format import clipboard_text
 from jobwatch.ui.screens import jobactions
 from jobwatch.ui.screens.dialogs import EventScreen, HelpScreen
 from jobwatch.ui.widgets import EventLines, JobHeader
+from jobwatch.ui.widgets.panels import update_if_changed
 
 
 class DetailScreen(Screen[None]):
@@ -110,9 +111,7 @@ class DetailScreen(Screen[None]):
         if view.wrap:
             parts += ["  ", ("wrap", "$secondary")]
         content = Content.assemble(*parts)
-        info = self.query_one("#detail-info", Static)
-        if not content.is_same(info.visual):  # type: ignore[arg-type]
-            info.update(content, layout=False)
+        update_if_changed(self.query_one("#detail-info", Static), content)
 
     # -- actions ------------------------------------------------------------------------------------
 

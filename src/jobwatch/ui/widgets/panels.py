@@ -18,12 +18,18 @@ from jobwatch.model import JobModel
 from jobwatch.ui.format import HeaderFields, Redactor, detail_line, header_line, panel_event_line
 
 
+def update_if_changed(widget: Static, content: Content) -> None:
+    """Repaint `widget` only when its text or styles change (a repaint is bytes sent over SSH)."""
+    shown = widget.visual
+    if not (isinstance(shown, Content) and content.is_same(shown)):
+        widget.update(content, layout=False)
+
+
 class SummaryBar(Static):
     """One line counting jobs per state; updated only when the text changes."""
 
     def set_content(self, content: Content) -> None:
-        if not content.is_same(self.visual):  # type: ignore[arg-type]
-            self.update(content, layout=False)
+        update_if_changed(self, content)
 
 
 class JobHeader(Static):
@@ -32,8 +38,7 @@ class JobHeader(Static):
     def show(self, job: JobModel, now: float, redact: Redactor) -> None:
         fields = HeaderFields.of(job, now, redact)
         content = Content("\n").join([header_line(fields, error=False), detail_line(job, now, redact)])
-        if not content.is_same(self.visual):  # type: ignore[arg-type]
-            self.update(content, layout=False)
+        update_if_changed(self, content)
 
 
 class EventLog(Log, can_focus=False):
