@@ -37,7 +37,7 @@ HELP_KEYS: list[tuple[str, str]] = [
 
 HELP_FIELDS: list[tuple[str, str]] = [
     ("state", "connecting live reconnecting stale polling completed failed paused"),
-    ("hb 12s", "heartbeat age: time since the last byte or ping"),
+    ("hb 12s", "heartbeat age: time since the last byte or ping (- once finished)"),
     ("retries 2 (9)", "failed attempts since the last good connection (total reconnects)"),
     ("id 1234", "last event id: where the stream resumes"),
     ("▁▃▅█", "events per second, last 10 seconds"),
@@ -61,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
         for key, what in HELP_FIELDS:
             lines += [(f"  {key:<14}", "bold $accent"), f"{what}\n"]
         with VerticalScroll(id="help-box"):
-            yield Static(Content("jobwatch — help").stylize("bold"), id="help-title")
+            yield Static(Content("jobwatch — help  (esc closes)").stylize("bold"), id="help-title")
             yield Static(Content.assemble(*lines).rstrip(), id="help-text")
 
 
