@@ -7,9 +7,12 @@ raw, and both writers produce the same `{"job", "id", "event", "data"}` object f
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii as quote
 
-__all__ = ["event_line", "quote"]
+from jobwatch.stream.events import SSEvent
+
+__all__ = ["event_line", "event_lines", "quote"]
 
 
 def event_line(quoted_job: str, event_id: str, event_type: str, data: str, ts: float | None = None) -> str:
@@ -20,3 +23,9 @@ def event_line(quoted_job: str, event_id: str, event_type: str, data: str, ts: f
         f'{{"job": {quoted_job}, "id": {quote(event_id)}, '
         f'"event": {quote(event_type)}, "data": {quote(data)}{extra}}}\n'
     )
+
+
+def event_lines(quoted_job: str, events: Sequence[SSEvent]) -> str:
+    """`event_line` of each event, joined; one comprehension over local names, as tail runs it per event."""
+    head, q = f'{{"job": {quoted_job}, "id": ', quote
+    return "".join([f'{head}{q(i)}, "event": {q(t)}, "data": {q(d)}}}\n' for t, d, i, _ in events])

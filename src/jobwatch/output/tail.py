@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from jobwatch.clocktext import clock_time
-from jobwatch.output.jsonl import event_line, quote
+from jobwatch.output.jsonl import event_line, event_lines, quote
 from jobwatch.output.writer import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.stream.client import JobStream, make_client
 from jobwatch.stream.cursor import CursorStore
@@ -90,7 +90,7 @@ class TailPrinter(StreamObserver):
                 event = events[0]
                 text = event_line(quoted, event.last_event_id, event.type, event.data)
             else:
-                text = "".join([event_line(quoted, e.last_event_id, e.type, e.data) for e in events])
+                text = event_lines(quoted, events)
         else:
             stamp = clock_time(self._wallclock())
             text = "".join([text_line(job, event, stamp) for event in events])
