@@ -36,6 +36,7 @@ class Timeline:
         self.entries: deque[TimelineEntry] = deque()
         self.seq = 0
         self._bytes = 0
+        self.colours = Colours()
 
     def add(self, job: str, records: Iterable[EventRecord]) -> None:
         """Append `records` of `job` (already in that job's order), dropping the oldest beyond the bounds."""
@@ -81,6 +82,25 @@ def entry_matches(entry: TimelineEntry, needle: str) -> bool:
 
 
 def colour_index(job: str) -> int:
-    """A job's colour in a palette of `PALETTE_SIZE`: derived from its name alone (CRC-32, not `hash`, which
-    changes between runs), so a job keeps its colour across runs, views and `tail`."""
+    """A job's preferred colour in a palette of `PALETTE_SIZE`: derived from its name alone (CRC-32, not
+    `hash`, which changes between runs), so a job keeps its colour across runs, views and `tail`."""
     return zlib.crc32(job.encode("utf-8", "surrogatepass")) % PALETTE_SIZE
+
+
+class Colours:
+    """Each job's colour for a session: its preferred one (`colour_index`) unless another job took it,
+    then the next least used, so up to `PALETTE_SIZE` jobs never share a colour; fixed once given."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, int] = {}
+        self._used = [0] * PALETTE_SIZE
+
+    def of(self, job: str) -> int:
+        colour = self._of.get(job)
+        if colour is None:
+            used, start = self._used, colour_index(job)
+            least = min(used)
+            colour = next(i for k in range(PALETTE_SIZE) if used[i := (start + k) % PALETTE_SIZE] == least)
+            used[colour] += 1
+            self._of[job] = colour
+        return colour

@@ -13,8 +13,8 @@ from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
 from jobwatch.ui.context import CursorStore
 
-DEMO_ALERTS = (AlertRule("job error", event=re.compile("error")), AlertRule("job failed", on="failed"))
-"""The demo's alert rules (a config would say `[[alert]]` with `event = "error"`, and `on = "failed"`)."""
+DEMO_ALERTS = (AlertRule("job error", event=re.compile("error")),)
+"""The demo's alert rule (in a config: `[[alert]]` with `name = "job error"` and `event = "error"`)."""
 
 if TYPE_CHECKING:  # the demo server is imported only when `jobwatch demo` runs
     from jobwatch.demo import DemoServer, JobScript

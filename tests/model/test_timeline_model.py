@@ -4,7 +4,7 @@ buffers, filtered across jobs by name, type or text, and a stable colour per job
 from __future__ import annotations
 
 from jobwatch.model import DashboardModel
-from jobwatch.model.timeline import PALETTE_SIZE, Timeline, colour_index, entry_matches
+from jobwatch.model.timeline import PALETTE_SIZE, Colours, Timeline, colour_index, entry_matches
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.spec import StreamSpec
 
@@ -85,3 +85,23 @@ def test_a_job_colour_depends_only_on_its_name_the_same_in_every_run() -> None:
     assert [colour_index(name) for name in ("deploy-api", "db-migrate", "build-api")] == [9, 2, 4]
     colours = {colour_index(f"runner-{n}") for n in range(40)}
     assert colours == set(range(PALETTE_SIZE))
+
+
+def test_up_to_palette_size_jobs_get_distinct_colours_each_kept_once_given() -> None:
+    colours = Colours()
+    names = [f"runner-{n}" for n in range(PALETTE_SIZE)]
+    assert len({colour_index(name) for name in names}) < PALETTE_SIZE  # their preferences collide...
+    given = [colours.of(name) for name in names]
+    assert sorted(given) == list(range(PALETTE_SIZE))  # ...yet each gets its own colour
+    assert [colours.of(name) for name in reversed(names)] == given[::-1]
+
+
+def test_the_first_job_gets_its_preferred_colour_and_later_ones_spread_evenly() -> None:
+    colours = Colours()
+    assert colours.of("deploy-api") == colour_index("deploy-api")
+    for n in range(3 * PALETTE_SIZE - 1):
+        colours.of(f"job-{n}")
+    counts = [0] * PALETTE_SIZE
+    for name in ["deploy-api", *(f"job-{n}" for n in range(3 * PALETTE_SIZE - 1))]:
+        counts[colours.of(name)] += 1
+    assert counts == [3] * PALETTE_SIZE
