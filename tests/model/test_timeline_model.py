@@ -3,8 +3,9 @@ buffers, filtered across jobs by name, type or text, and a stable colour per job
 
 from __future__ import annotations
 
+from jobwatch.jobcolours import PALETTE_SIZE, Colours, colour_index
 from jobwatch.model import DashboardModel
-from jobwatch.model.timeline import PALETTE_SIZE, Colours, Timeline, colour_index, entry_matches
+from jobwatch.model.timeline import Timeline, entry_matches
 from jobwatch.stream.events import SSEvent
 from jobwatch.stream.spec import StreamSpec
 

@@ -6,17 +6,15 @@ very records the per-job buffers hold; its memory is bounded like theirs (a coun
 
 from __future__ import annotations
 
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from jobwatch.jobcolours import Colours
 from jobwatch.model.records import EventRecord
 
 DEFAULT_TIMELINE_CAP = 10_000
 DEFAULT_TIMELINE_BYTES = 8 << 20
-PALETTE_SIZE = 10
-"""How many colours a job name can lead with (the UI and `tail` each map these to their own styles)."""
 
 
 class TimelineEntry(NamedTuple):
@@ -79,28 +77,3 @@ def entry_matches(entry: TimelineEntry, needle: str) -> bool:
         return True
     record = entry.record
     return needle in entry.job.lower() or needle in record.type.lower() or needle in record.data.lower()
-
-
-def colour_index(job: str) -> int:
-    """A job's preferred colour in a palette of `PALETTE_SIZE`: derived from its name alone (CRC-32, not
-    `hash`, which changes between runs), so a job keeps its colour across runs, views and `tail`."""
-    return zlib.crc32(job.encode("utf-8", "surrogatepass")) % PALETTE_SIZE
-
-
-class Colours:
-    """Each job's colour for a session: its preferred one (`colour_index`) unless another job took it,
-    then the next least used, so up to `PALETTE_SIZE` jobs never share a colour; fixed once given."""
-
-    def __init__(self) -> None:
-        self._of: dict[str, int] = {}
-        self._used = [0] * PALETTE_SIZE
-
-    def of(self, job: str) -> int:
-        colour = self._of.get(job)
-        if colour is None:
-            used, start = self._used, colour_index(job)
-            least = min(used)
-            colour = next(i for k in range(PALETTE_SIZE) if used[i := (start + k) % PALETTE_SIZE] == least)
-            used[colour] += 1
-            self._of[job] = colour
-        return colour

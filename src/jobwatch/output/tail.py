@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from jobwatch.clocktext import clock_time
+from jobwatch.output.colour import JobNames, wants_colour
 from jobwatch.output.jsonl import event_line, event_lines, quote
 from jobwatch.output.writer import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.stream.client import JobStream, make_client
@@ -32,8 +33,9 @@ INSECURE_WARNING = (
 
 
 def text_line(job: str, event: SSEvent, stamp: str) -> str:
-    """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped."""
-    return f"{stamp}  {sanitize(job)}  {sanitize(event.type)}  {sanitize(event.data)}\n"
+    """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped; `job` is
+    already shown as it must be (escaped, maybe coloured: `JobNames`)."""
+    return f"{stamp}  {job}  {sanitize(event.type)}  {sanitize(event.data)}\n"
 
 
 def state_line(job: str, status: StreamStatus) -> str | None:
@@ -72,6 +74,7 @@ class TailPrinter(StreamObserver):
         out: CommittingOutput,
         err: IO[str] | SafeStderr,
         wallclock: Callable[[], float] = time.time,
+        colour: bool = False,
     ) -> None:
         self._urls = {spec.name: spec.url for spec in specs}
         self._queued = {spec.name: (spec.last_event_id, spec.completed) for spec in specs}
@@ -82,6 +85,7 @@ class TailPrinter(StreamObserver):
         self._shown: dict[str, tuple[StreamState, float | None]] = {}
         self.final: dict[str, StreamState] = {}
         self._quoted: dict[str, str] = {}
+        self._names = JobNames(colour)
 
     def on_events(self, job: str, events: list[SSEvent]) -> None:
         if self._jsonl:
@@ -93,7 +97,8 @@ class TailPrinter(StreamObserver):
                 text = event_lines(quoted, events)
         else:
             stamp = clock_time(self._wallclock())
-            text = "".join([text_line(job, event, stamp) for event in events])
+            name = self._names(job)
+            text = "".join([text_line(name, event, stamp) for event in events])
         self._out.add(text, self._urls[job], events)
         self._queued[job] = (events[-1].last_event_id, False)
 
@@ -176,7 +181,7 @@ async def run_tail(
         cursors.set(url, last_event_id, completed=completed, fingerprint=fingerprint)
 
     out = ending.out = CommittingOutput(write, fd, commit, ending.stdout_closed)
-    printer = TailPrinter(specs, fmt, out, err)
+    printer = TailPrinter(specs, fmt, out, err, colour=fmt == "text" and wants_colour(fd))
     async with make_client(verify) as client:
         streams = [JobStream(s, printer, client=client, redactor=redactor) for s in specs]
         ending.tasks = [asyncio.create_task(s.run(), name=s.spec.name) for s in streams]

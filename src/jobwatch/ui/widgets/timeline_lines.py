@@ -12,7 +12,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 
-from jobwatch.model.timeline import Colours, TimelineEntry, entry_matches
+from jobwatch.jobcolours import Colours
+from jobwatch.model.timeline import TimelineEntry, entry_matches
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.format import alert_marked, panel_event_line
 from jobwatch.ui.widgets.cursor_list import CursorList
