@@ -217,7 +217,7 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
 
         verify = specs[0].verify
         return asyncio.run(run_tail(specs, fmt=args.format, cursors=cursors, redactor=loaded.redactor,
-                                    verify=verify))
+                                    verify=verify, alert_rules=loaded.alerts))
     from jobwatch.ui.launch import main_dashboard
 
     return main_dashboard(specs, redactor=loaded.redactor, cursor_store=cursors, theme=args.theme,

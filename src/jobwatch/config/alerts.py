@@ -12,8 +12,8 @@ import difflib
 import re
 from typing import Any
 
+from jobwatch.alertrules import STATE_WORDS, AlertRule
 from jobwatch.config.errors import ConfigError, shown
-from jobwatch.model.alerts import STATE_WORDS, AlertRule
 
 __all__ = ["ALERT_KEYS", "AlertRule", "parse_alerts"]
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jobwatch.alertrules import AlertRule
 from jobwatch.config.errors import COMMAND_LINE, ConfigError, shown
 from jobwatch.config.headers import check_total, expand, has_reference, merge_headers, parse_header_line
 from jobwatch.config.schema import ConfigDocument, check_url, line_bytes, read_document
 from jobwatch.config.schema import retries as check_retries
 from jobwatch.config.schema import seconds as check_seconds
-from jobwatch.model.alerts import AlertRule
 from jobwatch.redact import HARMLESS_HEADERS, Redactor, redact_url, url_secrets
 from jobwatch.stream.spec import StreamSpec
 
