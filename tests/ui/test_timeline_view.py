@@ -160,3 +160,19 @@ async def test_an_alert_rings_one_notification_per_burst_escaped(tmp_path: Path)
         assert len(written) == 2  # one per rule: oom (round 3) and job error (round 4); the burst is quiet
         assert all(seq.count("\x1b") == 2 and seq.count("\x07") == 2 for seq in written)
         assert app.model["web-deploy"].alerts == 5
+
+
+async def test_the_view_keeps_only_the_newest_entries_within_its_bound_in_order(tmp_path: Path) -> None:
+    app, clock = timeline_app(tmp_path)
+    app.model.timeline.cap = 20
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app, clock)
+        await pilot.press("t")
+        lines = app.screen.query_one(TimelineLines)
+        for batch in range(30):
+            batch_events = [SSEvent("log", f"b{batch} e{n}", "", None) for n in range(7)]
+            app.model.on_events(JOBS[batch % 4], batch_events)
+            app.flush()
+            assert len(lines.entries) <= 25
+        assert [e.seq for e in lines.entries] == list(range(lines.entries[0].seq, app.model.timeline.seq + 1))
+        assert lines.entries[-1].record.data == "b29 e6" and lines.cursor == len(lines.entries) - 1

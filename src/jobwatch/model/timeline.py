@@ -7,7 +7,8 @@ very records the per-job buffers hold; its memory is bounded like theirs (a coun
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
+from itertools import count, islice, repeat
 from typing import NamedTuple
 
 from jobwatch.jobcolours import Colours
@@ -26,38 +27,49 @@ class TimelineEntry(NamedTuple):
 
 
 class Timeline:
-    """The newest records of every job, oldest first; `seq` counts every record ever added."""
+    """The newest records of every job, oldest first; `seq` counts every record ever added.
+
+    Held as two deques in step (job names and the job buffers' own records), so taking an event allocates
+    no object of its own: a flood adds nothing for the garbage collector to track. Entries are built
+    only when a view asks for them."""
 
     def __init__(self, cap: int = DEFAULT_TIMELINE_CAP, byte_budget: int = DEFAULT_TIMELINE_BYTES) -> None:
         self.cap = max(1, cap)
         self.byte_budget = byte_budget
-        self.entries: deque[TimelineEntry] = deque()
+        self._jobs: deque[str] = deque()
+        self._records: deque[EventRecord] = deque()
         self.seq = 0
         self._bytes = 0
         self.colours = Colours()
 
-    def add(self, job: str, records: Iterable[EventRecord]) -> None:
+    def add(self, job: str, records: Sequence[EventRecord]) -> None:
         """Append `records` of `job` (already in that job's order), dropping the oldest beyond the bounds."""
-        entries, seq, added = self.entries, self.seq, 0
-        for record in records:
-            seq += 1
-            entries.append(TimelineEntry(seq, job, record))
-            added += len(record.data)
-        self.seq = seq
-        self._bytes += added
-        cap, budget = self.cap, self.byte_budget
-        while len(entries) > 1 and (len(entries) > cap or self._bytes > budget):
-            self._bytes -= len(entries.popleft().record.data)
+        if not records:
+            return
+        self._records.extend(records)
+        self._jobs.extend(repeat(job, len(records)))
+        self.seq += len(records)
+        self._bytes += sum(len(record.data) for record in records)
+        jobs, held, cap, budget = self._jobs, self._records, self.cap, self.byte_budget
+        while len(held) > 1 and (len(held) > cap or self._bytes > budget):
+            jobs.popleft()
+            self._bytes -= len(held.popleft().data)
 
     def since(self, seq: int) -> list[TimelineEntry]:
         """Entries newer than `seq`, oldest first (only those still held)."""
-        missing = self.seq - seq
-        if missing <= 0:
+        held = len(self._records)
+        first = max(0, held - (self.seq - seq))
+        if first >= held:
             return []
-        entries = self.entries
-        if missing >= len(entries):
-            return list(entries)
-        return [entries[i] for i in range(len(entries) - missing, len(entries))]
+        start = self.seq - held + 1
+        jobs = islice(self._jobs, first, None)
+        records = islice(self._records, first, None)
+        return [TimelineEntry(n, job, record) for n, job, record in zip(count(start + first), jobs, records)]
+
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        """Every entry held, oldest first."""
+        return self.since(0)
 
     @property
     def data_bytes(self) -> int:
@@ -65,10 +77,10 @@ class Timeline:
         return self._bytes
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._records)
 
     def __iter__(self) -> Iterator[TimelineEntry]:
-        return iter(list(self.entries))
+        return iter(self.entries)
 
 
 def entry_matches(entry: TimelineEntry, needle: str) -> bool:

@@ -4,6 +4,7 @@ list is bounded like the model's timeline."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -74,12 +75,13 @@ class TimelineLines(CursorList):
             return
         self._all.extend(entries)
         self._widen(entries)
-        if len(self._all) > self.cap * 5 // 4:
-            self._all = self._all[-self.cap :]
-            self._rebuild()
-            return
         needle = self.filter_text.lower()
-        self.entries.extend(e for e in entries if entry_matches(e, needle))
+        self.entries.extend([e for e in entries if entry_matches(e, needle)] if needle else entries)
+        if len(self._all) > self.cap * 5 // 4:  # trim both lists in one go, not on every append
+            self._all = self._all[-self.cap :]
+            dropped = bisect_left(self.entries, self._all[0].seq, key=lambda e: e.seq)
+            del self.entries[:dropped]
+            self.cursor = max(0, self.cursor - dropped) if self.entries else -1
         self._after_change()
 
     def _widen(self, entries: Iterable[TimelineEntry]) -> None:
