@@ -4,7 +4,8 @@
 Each size runs twice, the dashboard alone then with the timeline, so the two compare on the same (shared,
 noisy) machine. Prints events/s consumed, event-loop lag percentiles (a 10 ms probe: what a keypress
 waits), the timeline's size against its bounds, the events it shows behind the newest, and RSS sampled
-over the run (bounded memory: flat once the rings are full). Run: .venv/bin/python bench/timeline_flood.py [secs]
+over the run (bounded memory: flat once the rings are full).
+Run: .venv/bin/python bench/timeline_flood.py [secs]
 """
 
 from __future__ import annotations
