@@ -55,16 +55,20 @@ class Timeline:
             jobs.popleft()
             self._bytes -= len(held.popleft().data)
 
-    def since(self, seq: int) -> list[TimelineEntry]:
-        """Entries newer than `seq`, oldest first (only those still held)."""
+    def columns_since(self, seq: int) -> tuple[int, list[str], list[EventRecord]]:
+        """The entries newer than `seq` still held, as columns: the seq of the first, the job names and
+        the records (no object per entry: a view under a flood takes thousands per refresh)."""
         held = len(self._records)
         first = max(0, held - (self.seq - seq))
+        start = self.seq - held + 1 + first
         if first >= held:
-            return []
-        start = self.seq - held + 1
-        jobs = islice(self._jobs, first, None)
-        records = islice(self._records, first, None)
-        return [TimelineEntry(n, job, record) for n, job, record in zip(count(start + first), jobs, records)]
+            return start, [], []
+        return start, list(islice(self._jobs, first, None)), list(islice(self._records, first, None))
+
+    def since(self, seq: int) -> list[TimelineEntry]:
+        """Entries newer than `seq`, oldest first (only those still held)."""
+        start, jobs, records = self.columns_since(seq)
+        return [TimelineEntry(n, job, record) for n, job, record in zip(count(start), jobs, records)]
 
     @property
     def entries(self) -> list[TimelineEntry]:
@@ -85,7 +89,11 @@ class Timeline:
 
 def entry_matches(entry: TimelineEntry, needle: str) -> bool:
     """Whether lower-cased `needle` occurs in the entry's job name, event type or data (case-insensitive)."""
+    return matches(entry.job, entry.record, needle)
+
+
+def matches(job: str, record: EventRecord, needle: str) -> bool:
+    """`entry_matches` for a job name and record (what a view holding columns asks)."""
     if not needle:
         return True
-    record = entry.record
-    return needle in entry.job.lower() or needle in record.type.lower() or needle in record.data.lower()
+    return needle in job.lower() or needle in record.type.lower() or needle in record.data.lower()

@@ -61,7 +61,7 @@ class TimelineScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Input).display = False
         timeline = self.context.model.timeline
-        self.lines.set_entries(timeline)
+        self.lines.set_columns(*timeline.columns_since(0))
         self.shown_seq = timeline.seq
         self.lines.focus()
         self.context.views.subscribe(self)
@@ -76,7 +76,7 @@ class TimelineScreen(Screen[None]):
             return
         if self.lines.follow:
             timeline = self.context.model.timeline
-            self.lines.append(timeline.since(self.shown_seq))
+            self.lines.append_columns(*timeline.columns_since(self.shown_seq))
             self.shown_seq = timeline.seq
         self._show_info()
 
@@ -84,7 +84,7 @@ class TimelineScreen(Screen[None]):
         lines = self.lines
         parts: list[str | tuple[str, str]] = [("timeline", "bold $primary"), " "]
         jobs = _n(len(self.context.model), "job")
-        parts += [_n(len(lines.entries), "event"), (f" · {jobs}  ", "$foreground 60%")]
+        parts += [_n(lines.item_count, "event"), (f" · {jobs}  ", "$foreground 60%")]
         if lines.follow:
             parts.append(("following", "bold $success"))
         else:
@@ -109,7 +109,7 @@ class TimelineScreen(Screen[None]):
         lines.follow = follow
         if follow:
             timeline = self.context.model.timeline
-            lines.append(timeline.since(self.shown_seq))
+            lines.append_columns(*timeline.columns_since(self.shown_seq))
             self.shown_seq = timeline.seq
             lines.action_last()
         self._show_info()

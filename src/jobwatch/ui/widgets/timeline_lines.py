@@ -1,11 +1,10 @@
 """The timeline's list: every job's events interleaved by arrival, one row each, led by the job's name in
 its stable colour; a live filter across jobs. Rows are built only when drawn (visible rows only), and the
-list is bounded like the model's timeline."""
+list is bounded like the model's timeline and held as columns (no object per entry)."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.content import Content
@@ -14,7 +13,8 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from jobwatch.jobcolours import Colours
-from jobwatch.model.timeline import TimelineEntry, entry_matches
+from jobwatch.model import EventRecord
+from jobwatch.model.timeline import TimelineEntry, matches
 from jobwatch.textsafe import sanitize
 from jobwatch.ui.format import alert_marked, panel_event_line
 from jobwatch.ui.widgets.cursor_list import CursorList
@@ -58,48 +58,70 @@ class TimelineLines(CursorList):
         super().__init__(id=id)
         self.cap = cap
         self.colours = colours
-        self.entries: list[TimelineEntry] = []
-        """The entries matching the filter, oldest first."""
-        self._all: list[TimelineEntry] = []
+        self._seq0 = 1
+        """The timeline seq of the first entry held."""
+        self._jobs: list[str] = []
+        self._records: list[EventRecord] = []
+        self._shown: list[int] | None = None
+        """With a filter, the positions (in the held columns) of the entries matching it."""
         self._cache: dict[int, Content] = {}
         self.name_width = 8
         self.follow = True
 
-    def set_entries(self, entries: Iterable[TimelineEntry]) -> None:
-        self._all = list(entries)[-self.cap :]
+    def set_columns(self, first: int, jobs: list[str], records: list[EventRecord]) -> None:
+        """Show these entries (`Timeline.columns_since`) instead of those held."""
+        self._jobs, self._records, self._seq0 = [], [], first
+        self.append_columns(first, jobs, records)
         self._rebuild()
 
-    def append(self, entries: list[TimelineEntry]) -> None:
-        """Add newer entries (one batch per flush); trims the oldest beyond the cap."""
-        if not entries:
+    def append_columns(self, first: int, jobs: list[str], records: list[EventRecord]) -> None:
+        """Add newer entries (one batch per flush, as columns: no object per entry); trims the oldest
+        beyond the cap. A batch that does not follow on (older ones fell out of the timeline) starts over."""
+        if not records:
             return
-        self._all.extend(entries)
-        self._widen(entries)
-        needle = self.filter_text.lower()
-        self.entries.extend([e for e in entries if entry_matches(e, needle)] if needle else entries)
-        if len(self._all) > self.cap * 5 // 4:  # trim both lists in one go, not on every append
-            self._all = self._all[-self.cap :]
-            dropped = bisect_left(self.entries, self._all[0].seq, key=lambda e: e.seq)
-            del self.entries[:dropped]
-            self.cursor = max(0, self.cursor - dropped) if self.entries else -1
+        if first != self._seq0 + len(self._records):
+            self._jobs, self._records, self._seq0 = [], [], first
+            self._shown = [] if self._shown is not None else None
+        at = len(self._records)
+        self._jobs.extend(jobs)
+        self._records.extend(records)
+        self._widen(jobs)
+        if self._shown is not None:
+            needle = self.filter_text.lower()
+            self._shown.extend(k for k in range(at, len(self._records)) if self._matches(k, needle))
+        if len(self._records) > self.cap * 5 // 4:  # trim in one go, not on every append
+            self._trim(len(self._records) - self.cap)
         self._after_change()
 
-    def _widen(self, entries: Iterable[TimelineEntry]) -> None:
-        width = max((len(e.job) for e in entries), default=0)
+    def _trim(self, drop: int) -> None:
+        del self._jobs[:drop], self._records[:drop]
+        self._seq0 += drop
+        gone = drop
+        if self._shown is not None:
+            gone = bisect_left(self._shown, drop)
+            self._shown = [k - drop for k in self._shown[gone:]]
+        self.cursor = max(0, self.cursor - gone) if self.item_count else -1
+        self._cache.clear()
+
+    def _matches(self, k: int, needle: str) -> bool:
+        return matches(self._jobs[k], self._records[k], needle)
+
+    def _widen(self, jobs: list[str]) -> None:
+        width = max(map(len, set(jobs)), default=0)
         if width > self.name_width:
             self.name_width = min(NAME_MAX, width)
             self._cache.clear()
 
     def _rebuild(self) -> None:
         needle = self.filter_text.lower()
-        self._widen(self._all)
-        self.entries = [e for e in self._all if entry_matches(e, needle)]
+        self._shown = [k for k in range(len(self._records)) if self._matches(k, needle)] if needle else None
         self._after_change()
 
     def _after_change(self) -> None:
-        self.virtual_size = Size(0, len(self.entries))
-        if self.follow or self.cursor >= len(self.entries):
-            self.cursor = len(self.entries) - 1
+        count = self.item_count
+        self.virtual_size = Size(0, count)
+        if self.follow or self.cursor >= count:
+            self.cursor = count - 1
         if self.follow:
             self.scroll_end(animate=False, immediate=False, x_axis=False)
         if len(self._cache) > ROW_CACHE:
@@ -108,6 +130,16 @@ class TimelineLines(CursorList):
 
     def watch_filter_text(self) -> None:
         self._rebuild()
+
+    def entry(self, index: int) -> TimelineEntry:
+        """The entry shown at `index` (0 <= index < item_count)."""
+        k = index if self._shown is None else self._shown[index]
+        return TimelineEntry(self._seq0 + k, self._jobs[k], self._records[k])
+
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        """The entries shown (those matching the filter), oldest first."""
+        return [self.entry(i) for i in range(self.item_count)]
 
     def line(self, entry: TimelineEntry, *, cursor: bool = False) -> Content:
         """One row: the job name in its colour (plain bold on the cursor row, whose background could be
@@ -132,32 +164,32 @@ class TimelineLines(CursorList):
 
     @property
     def selected(self) -> TimelineEntry | None:
-        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+        return self.entry(self.cursor) if 0 <= self.cursor < self.item_count else None
 
     def find(self, start: int, step: int, needle: str) -> int | None:
         """The index of the next entry from `start` (exclusive) in direction `step` whose job, type or data
         holds lower-cased `needle`, or, without a needle, that matched an alert; wraps around once."""
-        count = len(self.entries)
+        count = self.item_count
         for offset in range(1, count + 1):
             index = (start + step * offset) % count
-            entry = self.entries[index]
-            if entry_matches(entry, needle) if needle else entry.record.alert:
+            k = index if self._shown is None else self._shown[index]
+            if self._matches(k, needle) if needle else self._records[k].alert:
                 return index
         return None
 
     @property
     def item_count(self) -> int:
-        return len(self.entries)
+        return len(self._records) if self._shown is None else len(self._shown)
 
     @property
     def row_count(self) -> int:
-        return len(self.entries)
+        return self.item_count
 
     def row(self, row: int) -> tuple[int, Content]:
-        return row, self.line(self.entries[row], cursor=row == self.cursor)
+        return row, self.line(self.entry(row), cursor=row == self.cursor)
 
     def rows_of(self, index: int) -> tuple[int, int]:
         return index, index
 
     def cursor_moved(self, old: int, new: int) -> None:
-        self.post_message(self.Moved(new == len(self.entries) - 1))
+        self.post_message(self.Moved(new == self.item_count - 1))
