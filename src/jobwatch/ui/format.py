@@ -181,7 +181,7 @@ def _alert_badge(alerts: str, width: int) -> list[str | tuple[str, str]]:
     """The `alerts N` badge and its column (blank in rows without alerts, so columns line up)."""
     if not (alerts or width):
         return []
-    return [(alerts, "bold reverse $error"), " " * (width - len(alerts) + 1)]
+    return [(alerts, "bold reverse $error"), " " * max(1, width - len(alerts) + 1)]
 
 
 def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
