@@ -176,3 +176,16 @@ async def test_the_view_keeps_only_the_newest_entries_within_its_bound_in_order(
             assert len(lines.entries) <= 25
         assert [e.seq for e in lines.entries] == list(range(lines.entries[0].seq, app.model.timeline.seq + 1))
         assert lines.entries[-1].record.data == "b29 e6" and lines.cursor == len(lines.entries) - 1
+
+
+async def test_enter_on_an_event_gone_from_the_jobs_buffer_says_so(tmp_path: Path) -> None:
+    app, clock = timeline_app(tmp_path, buffer_cap=3)
+    messages: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app, clock)
+        app.notify = lambda message, **_: messages.append(message)  # type: ignore[assignment,method-assign]
+        await pilot.press("t", "g", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.job == "api-build"
+        assert messages == ["that event is no longer in the job's buffer"]
+        assert app.model["api-build"].follow
