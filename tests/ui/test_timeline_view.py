@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from timeline_scenarios import JOBS, feed, timeline_app
 from ui_scenarios import NOW
@@ -189,3 +190,18 @@ async def test_enter_on_an_event_gone_from_the_jobs_buffer_says_so(tmp_path: Pat
         assert isinstance(app.screen, DetailScreen) and app.screen.job == "api-build"
         assert messages == ["that event is no longer in the job's buffer"]
         assert app.model["api-build"].follow
+
+
+async def test_the_palette_opens_the_timeline(tmp_path: Path) -> None:
+    app, clock = timeline_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app, clock)
+        await pilot.press("ctrl+p", *"Timeline")
+        for _ in range(200):  # the palette searches in a worker: wait for its hits by loop turns
+            hits = app.screen.query(CommandList)
+            if hits and hits.first().option_count:
+                break
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TimelineScreen)
