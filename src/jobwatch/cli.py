@@ -110,6 +110,8 @@ def _ui_options(parser: argparse.ArgumentParser) -> None:
                         "colours), any Textual theme, or one from $XDG_CONFIG_HOME/jobwatch/themes/")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     parser.add_argument("--no-bell", action="store_true", help="no terminal bell when a job fails")
+    parser.add_argument("--notify", action="store_true", help="a desktop notification (OSC 9 and OSC 777 "
+                        "through the terminal) when an [[alert]] rule of the config rings")
     parser.add_argument("--export-dir", metavar="DIR", type=Path,
                         help="where `e` writes JSONL exports (default: $XDG_STATE_HOME/jobwatch/exports)")
 
@@ -159,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from jobwatch.ui.launch import main_demo
 
             return main_demo(theme=args.theme, bell=not args.no_bell, mouse=not args.no_mouse,
-                             heartbeat_timeout=args.heartbeat_timeout, export_dir=args.export_dir)
+                             heartbeat_timeout=args.heartbeat_timeout, export_dir=args.export_dir,
+                             notify=args.notify)
         return _run_streams(command, args)
     except KeyboardInterrupt:
         return 130
@@ -214,8 +217,9 @@ def _run_streams(command: str | None, args: argparse.Namespace) -> int:
 
         verify = specs[0].verify
         return asyncio.run(run_tail(specs, fmt=args.format, cursors=cursors, redactor=loaded.redactor,
-                                    verify=verify))
+                                    verify=verify, alert_rules=loaded.alerts))
     from jobwatch.ui.launch import main_dashboard
 
     return main_dashboard(specs, redactor=loaded.redactor, cursor_store=cursors, theme=args.theme,
-                          bell=not args.no_bell, mouse=not args.no_mouse, export_dir=args.export_dir)
+                          bell=not args.no_bell, mouse=not args.no_mouse, export_dir=args.export_dir,
+                          alert_rules=loaded.alerts, notify=args.notify)

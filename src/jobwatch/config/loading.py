@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jobwatch.alertrules import AlertRule
 from jobwatch.config.errors import COMMAND_LINE, ConfigError, shown
 from jobwatch.config.headers import check_total, expand, has_reference, merge_headers, parse_header_line
 from jobwatch.config.schema import ConfigDocument, check_url, line_bytes, read_document
@@ -45,6 +46,8 @@ class LoadedConfig:
     warnings: list[str] = field(default_factory=list)
     config_file: Path | None = None
     """The configuration file that was read, or None when there was none."""
+    alerts: tuple[AlertRule, ...] = ()
+    """The `[[alert]]` rules, compiled."""
 
 
 def parse_source(text: str) -> tuple[str, str]:
@@ -107,7 +110,8 @@ def load_specs(
         _claim(seen, name, file, where, fix)
         specs.append(replace(spec, name=name))
     config_file = Path(document.file) if document else None
-    return LoadedConfig(specs, builder.redactor, warnings, config_file)
+    alerts = document.alerts if document else ()
+    return LoadedConfig(specs, builder.redactor, warnings, config_file, alerts)
 
 
 def _claim(seen: dict[str, str], name: str, file: str, where: str, fix: str) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from jobwatch.config.alerts import AlertRule, parse_alerts
 from jobwatch.config.errors import ConfigError, shown
 from jobwatch.config.headers import check_name, check_size, forward_hosts
 
@@ -51,6 +52,7 @@ class ConfigDocument:
     defaults: dict[str, Any] = field(default_factory=dict)
     default_headers: dict[str, str] = field(default_factory=dict)
     jobs: list[JobEntry] = field(default_factory=list)
+    alerts: tuple[AlertRule, ...] = ()
 
 
 def type_name(value: object) -> str:
@@ -72,9 +74,8 @@ def type_name(value: object) -> str:
 def seconds(value: object, file: str, where: str, *, allow_zero: bool) -> float:
     """A finite number of seconds, > 0 (or >= 0 with `allow_zero`)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(
-            file, where, f"expected a number of seconds, got {type_name(value)}", "write e.g. 45"
-        )
+        got = type_name(value)
+        raise ConfigError(file, where, f"expected a number of seconds, got {got}", "write e.g. 45")
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         bound = "0 or more" if allow_zero else "above 0"
         raise ConfigError(file, where, f"must be a finite number {bound}", "write e.g. 45")
@@ -84,9 +85,7 @@ def seconds(value: object, file: str, where: str, *, allow_zero: bool) -> float:
 def retries(value: object, file: str, where: str) -> int:
     """A whole number of reconnection attempts, >= 0."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(
-            file, where, f"expected a whole number, got {type_name(value)}", "write e.g. 5"
-        )
+        raise ConfigError(file, where, f"expected a whole number, got {type_name(value)}", "write e.g. 5")
     if value < 0:
         raise ConfigError(
             file, where, "must be 0 or more", "0 never reconnects; leave it out to retry forever"
@@ -177,7 +176,7 @@ JOB_KEYS: dict[str, _Check] = {
     "forward_headers": forward_hosts,
     **DEFAULT_KEYS,
 }
-TOP_KEYS = ("defaults", "job")
+TOP_KEYS = ("defaults", "job", "alert")
 
 
 def check_keys(table: Mapping[str, object], allowed: Collection[str], file: str, prefix: str) -> None:
@@ -220,7 +219,8 @@ def parse_document(content: str, file: str, mode: int) -> ConfigDocument:
             file, "job", "expected an array of tables", "write [[job]], with double brackets, for each job"
         )
     entries = [_job(job, file, index) for index, job in enumerate(jobs, start=1)]
-    return ConfigDocument(file, mode, checked, default_headers, entries)
+    alerts = parse_alerts(data.get("alert", []), file)
+    return ConfigDocument(file, mode, checked, default_headers, entries, alerts)
 
 
 def _parse_toml(content: str, file: str) -> dict[str, Any]:

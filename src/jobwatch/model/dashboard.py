@@ -7,11 +7,13 @@ Python state and mark jobs dirty, so a flood of events costs no widget work. The
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from jobwatch.model.alerts import AlertBook, AlertRule
 from jobwatch.model.job import DEFAULT_BYTE_BUDGET, DEFAULT_CAP, Clock, CursorSink, JobModel
 from jobwatch.model.records import STATE_ORDER, JobState
+from jobwatch.model.timeline import Timeline
 from jobwatch.stream.events import SSEvent, StreamStatus
 from jobwatch.stream.observer import StreamObserver
 from jobwatch.stream.spec import StreamSpec
@@ -28,6 +30,8 @@ class DashboardModel(StreamObserver):
         cap: int = DEFAULT_CAP,
         byte_budget: int = DEFAULT_BYTE_BUDGET,
         cursor_sink: CursorSink | None = None,
+        alert_rules: Sequence[AlertRule] = (),
+        timeline: Timeline | None = None,
     ) -> None:
         self.clock = clock
         self.wall_clock = wall_clock
@@ -37,6 +41,9 @@ class DashboardModel(StreamObserver):
         self.jobs: dict[str, JobModel] = {}
         self._dirty: set[str] = set()
         self._failures: list[str] = []
+        self.timeline = timeline if timeline is not None else Timeline()
+        """Every job's records in order of arrival (the timeline view)."""
+        self.alerts = AlertBook(alert_rules, clock=clock)
 
     def add(self, spec: StreamSpec) -> JobModel:
         """Add a job (its name must be new) and return its model."""
@@ -65,6 +72,7 @@ class DashboardModel(StreamObserver):
     def remove(self, name: str) -> None:
         self.jobs.pop(name, None)
         self._dirty.discard(name)
+        self.alerts.forget(name)
 
     def observer_for(self, name: str) -> StreamObserver:
         """An observer for a new stream of job `name`; reports from any earlier stream of the same
@@ -87,20 +95,32 @@ class DashboardModel(StreamObserver):
     def on_event(self, job: str, event: SSEvent) -> None:
         model = self.jobs.get(job)
         if model is not None:
-            model.record_event(event)
-            self._dirty.add(job)
+            self.on_events(job, [event])
 
     def on_events(self, job: str, events: list[SSEvent]) -> None:
         model = self.jobs.get(job)
         if model is not None:
+            before = model.seq
             model.record_events(events)
+            self._took(model, before)
             self._dirty.add(job)
+
+    def _took(self, model: JobModel, before: int) -> None:
+        """Flag alerts among the records `model` took after seq `before`, and add them to the timeline."""
+        records = model.events_since(before)
+        if self.alerts.watches_events:
+            self.alerts.flag(model, records)
+        self.timeline.add(model.name, records)
 
     def on_status(self, job: str, status: StreamStatus) -> None:
         model = self.jobs.get(job)
         if model is not None:
+            old = model.state(self.clock()) if self.alerts.watches_states else None
             if model.record_status(status):
                 self._failures.append(job)
+            if old is not None:
+                new = model.state(self.clock())
+                self.alerts.state_changed(model, old.value, new.value, status.last_error or "")
             self._dirty.add(job)
 
     def on_heartbeat(self, job: str, at: float) -> None:
@@ -112,7 +132,9 @@ class DashboardModel(StreamObserver):
     def on_notice(self, job: str, message: str) -> None:
         model = self.jobs.get(job)
         if model is not None:
+            before = model.seq
             model.record_notice(message)
+            self._took(model, before)
             self._dirty.add(job)
 
     # -- reads for the UI ---------------------------------------------------------------------------

@@ -85,6 +85,8 @@ class JobModel:
         """Reconnects counted by earlier streams of this job (before a pause or restart)."""
         self.generation = 0
         """Bumped for every new stream of this job; reports from older streams are ignored."""
+        self.alerts = 0
+        """Events and state changes of this job that matched an alert rule (`model/alerts.py`)."""
 
     @property
     def name(self) -> str:

@@ -53,6 +53,8 @@ class EventRecord(NamedTuple):
     notice: bool = False
     """Not an event: something the stream told the user (an event skipped over the size bound, a job
     `error` event), kept in order with the events so the views show it where it happened."""
+    alert: str = ""
+    """The name of the first alert rule this event matched (`model/alerts.py`), or "" for none."""
 
 
 def parse_job_status(data: str) -> str | None:

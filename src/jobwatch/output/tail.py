@@ -9,7 +9,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from jobwatch.alertrules import AlertRule
 from jobwatch.clocktext import clock_time
+from jobwatch.output.alerts import TailAlerts
+from jobwatch.output.colour import JobNames, wants_colour
 from jobwatch.output.jsonl import event_line, event_lines, quote
 from jobwatch.output.writer import CommittingOutput, Interrupted, SafeStderr, stream_writer, watch_reader_gone
 from jobwatch.stream.client import JobStream, make_client
@@ -32,8 +35,9 @@ INSECURE_WARNING = (
 
 
 def text_line(job: str, event: SSEvent, stamp: str) -> str:
-    """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped."""
-    return f"{stamp}  {sanitize(job)}  {sanitize(event.type)}  {sanitize(event.data)}\n"
+    """`HH:MM:SS.mmm  <job>  <event-type>  <data>` with every control character shown escaped; `job` is
+    already shown as it must be (escaped, maybe coloured: `JobNames`)."""
+    return f"{stamp}  {job}  {sanitize(event.type)}  {sanitize(event.data)}\n"
 
 
 def state_line(job: str, status: StreamStatus) -> str | None:
@@ -72,6 +76,8 @@ class TailPrinter(StreamObserver):
         out: CommittingOutput,
         err: IO[str] | SafeStderr,
         wallclock: Callable[[], float] = time.time,
+        colour: bool = False,
+        alerts: TailAlerts | None = None,
     ) -> None:
         self._urls = {spec.name: spec.url for spec in specs}
         self._queued = {spec.name: (spec.last_event_id, spec.completed) for spec in specs}
@@ -82,6 +88,8 @@ class TailPrinter(StreamObserver):
         self._shown: dict[str, tuple[StreamState, float | None]] = {}
         self.final: dict[str, StreamState] = {}
         self._quoted: dict[str, str] = {}
+        self._names = JobNames(colour)
+        self._alerts = alerts
 
     def on_events(self, job: str, events: list[SSEvent]) -> None:
         if self._jsonl:
@@ -93,9 +101,12 @@ class TailPrinter(StreamObserver):
                 text = event_lines(quoted, events)
         else:
             stamp = clock_time(self._wallclock())
-            text = "".join([text_line(job, event, stamp) for event in events])
+            name = self._names(job)
+            text = "".join([text_line(name, event, stamp) for event in events])
         self._out.add(text, self._urls[job], events)
         self._queued[job] = (events[-1].last_event_id, False)
+        if self._alerts is not None:
+            self._say(self._alerts.events(job, events))
 
     def on_status(self, job: str, status: StreamStatus) -> None:
         cursor = (status.last_event_id, status.job_done)
@@ -104,6 +115,8 @@ class TailPrinter(StreamObserver):
             self._out.move(self._urls[job], *cursor)
         if status.state.is_final:
             self.final[job] = status.state
+        if self._alerts is not None:
+            self._say(self._alerts.status(job, status))
         key = (status.state, status.delay)
         if self._shown.get(job) == key or self._out.broken:  # quiet once stdout is gone
             return
@@ -112,6 +125,13 @@ class TailPrinter(StreamObserver):
         if line is not None:
             self._out.flush()  # keep stdout and stderr in the order things happened
             self._err.write(line)
+            self._err.flush()
+
+    def _say(self, lines: list[str]) -> None:
+        """Alert lines on stderr, after the event lines before them."""
+        if lines and not self._out.broken:
+            self._out.flush()
+            self._err.write("".join(lines))
             self._err.flush()
 
     def on_notice(self, job: str, message: str) -> None:
@@ -157,6 +177,7 @@ async def run_tail(
     verify: bool | str = True,
     stdout: IO[bytes] | None = None,
     stderr: IO[str] | None = None,
+    alert_rules: Sequence[AlertRule] = (),
 ) -> int:
     """Run every stream concurrently until each has ended or the run is stopped; returns the exit code
     (design §2). Cursors are saved exactly (not debounced) on the way out, whatever ended the run."""
@@ -176,7 +197,8 @@ async def run_tail(
         cursors.set(url, last_event_id, completed=completed, fingerprint=fingerprint)
 
     out = ending.out = CommittingOutput(write, fd, commit, ending.stdout_closed)
-    printer = TailPrinter(specs, fmt, out, err)
+    alerts = TailAlerts(alert_rules) if alert_rules else None
+    printer = TailPrinter(specs, fmt, out, err, colour=fmt == "text" and wants_colour(fd), alerts=alerts)
     async with make_client(verify) as client:
         streams = [JobStream(s, printer, client=client, redactor=redactor) for s in specs]
         ending.tasks = [asyncio.create_task(s.run(), name=s.spec.name) for s in streams]

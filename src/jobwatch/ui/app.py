@@ -7,7 +7,7 @@ import contextlib
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,9 +18,11 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from jobwatch.model import DashboardModel, JobModel
+from jobwatch.model.alerts import AlertRule
 from jobwatch.paths import default_export_dir
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.textsafe import sanitize
+from jobwatch.ui.alerting import TerminalWrite, announce, driver_write
 from jobwatch.ui.commands import JobCommands
 from jobwatch.ui.context import CursorStore, DashboardContext
 from jobwatch.ui.screens.dashboard import WIDE_MIN, DashboardScreen
@@ -57,6 +59,9 @@ class JobwatchApp(App[int]):
         export_dir: Path | None = None,
         user_theme_dir: Path | None = None,
         handle_signals: bool = False,
+        alert_rules: Sequence[AlertRule] = (),
+        notify: bool = False,
+        terminal_write: TerminalWrite | None = None,
     ) -> None:
         super().__init__()
         self.handle_signals = handle_signals
@@ -67,8 +72,11 @@ class JobwatchApp(App[int]):
         self.redact: Callable[[str], str] = redactor or str
         self.cursor_store = cursor_store
         self.model = DashboardModel(
-            clock=clock, wall_clock=wall_clock, cap=buffer_cap, cursor_sink=cursor_store
+            clock=clock, wall_clock=wall_clock, cap=buffer_cap, cursor_sink=cursor_store,
+            alert_rules=alert_rules,
         )
+        self.notify_write = (terminal_write or driver_write(self)) if notify else None
+        """Where `--notify` writes the OSC 9/777 notification of an alert (None: no notifications)."""
         factory = stream_factory or EngineStreamFactory(redactor=self.redact, clock=clock)
         self.supervisor = StreamSupervisor(self.model, factory, self)
         self.context = DashboardContext(
@@ -140,6 +148,8 @@ class JobwatchApp(App[int]):
         dirty = self.model.take_dirty()
         for job in self.model.take_failures():
             self._announce_failure(job)
+        for ring in self.model.alerts.take_rings():
+            announce(self, ring, self.redact, bell=self.bell_on_failure, write=self.notify_write)
         if not dirty and not all_jobs:
             return
         now = self.clock()

@@ -1,5 +1,5 @@
 """Command palette entries: per job (jump, pause/resume, reconnect, export, remove) and global
-(add source). Theme switching is Textual's own "Theme" command, which lists the jobwatch themes."""
+(add source, timeline). Theme switching is Textual's own "Theme" command, which lists the jobwatch themes."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class JobCommands(Provider):
             return []
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("Add source", dashboard.action_add_source, "Watch another SSE URL (URL or NAME=URL)"),
+            ("Timeline", dashboard.action_timeline, "Every job's events by arrival (key t)"),
         ]
         now = dashboard.context.clock()
         for name, job in list(dashboard.context.model.jobs.items()):

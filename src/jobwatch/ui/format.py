@@ -96,6 +96,8 @@ class HeaderFields:
     error: str
     hb_late: bool
     retrying: bool
+    alerts: str = ""
+    """`alerts 3` once an alert rule matched the job (model/alerts.py), else empty."""
 
     @classmethod
     def of(cls, job: JobModel, now: float, redact: Redactor = str) -> HeaderFields:
@@ -121,6 +123,7 @@ class HeaderFields:
             error=sanitize(redact(error), 300) if error else "",
             hb_late=age is not None and age > job.stale_after and state in _WATCHED,
             retrying=job.attempts > 0,
+            alerts=f"alerts {job.alerts}" if job.alerts else "",
         )
 
 
@@ -132,6 +135,7 @@ class Widths:
     retries: int = 0
     id: int = 0
     status: int = 0
+    alerts: int = 0
 
     @classmethod
     def of(cls, fields: Sequence[HeaderFields], name_max: int = 22) -> Widths:
@@ -142,6 +146,7 @@ class Widths:
             retries=max(len(f.retries) for f in fields),
             id=max(len(f.id) for f in fields),
             status=max(len(f.status) for f in fields),
+            alerts=max(len(f.alerts) for f in fields),
         )
 
 
@@ -154,6 +159,7 @@ def header_line(f: HeaderFields, widths: Widths | None = None, *, error: bool = 
         " ",
         (f.state.value.ljust(12), STATE_STYLE[f.state]),
         " ",
+        *_alert_badge(f.alerts, w.alerts),
         (f.hb, "$warning" if f.hb_late else ""),
         " ",
         (f.retries.ljust(w.retries), "bold $warning" if f.retrying else "$foreground 70%"),
@@ -169,6 +175,13 @@ def header_line(f: HeaderFields, widths: Widths | None = None, *, error: bool = 
         # An error on a job that is still running fine (a retryable job `error` event) is news, not alarm.
         parts += [" ", (f.error, "$error" if f.state in _TROUBLE else "$warning 80%")]
     return Content.assemble(*parts)
+
+
+def _alert_badge(alerts: str, width: int) -> list[str | tuple[str, str]]:
+    """The `alerts N` badge and its column (blank in rows without alerts, so columns line up)."""
+    if not (alerts or width):
+        return []
+    return [(alerts, "bold reverse $error"), " " * max(1, width - len(alerts) + 1)]
 
 
 def detail_line(job: JobModel, now: float, redact: Redactor = str) -> Content:
@@ -221,6 +234,16 @@ def panel_event_line(record: EventRecord) -> str:
     if record.notice:
         return notice_text(record, PANEL_LINE_MAX)
     return sanitize(f"{record.type:<8} {record.data}", PANEL_LINE_MAX)
+
+
+ALERT_MARK = "▲"
+"""Leads the line of an event that matched an alert rule (with the error colour, so it stands out in 16
+colours and with NO_COLOR too)."""
+
+
+def alert_marked(record: EventRecord, line: str) -> str:
+    """`line` led by the alert mark when `record` matched an alert rule."""
+    return f"{ALERT_MARK} {line}" if record.alert else line
 
 
 def notice_text(record: EventRecord, max_len: int | None = None, *, with_time: bool = True) -> str:

@@ -3,13 +3,18 @@ server in a background thread + the dashboard on its jobs)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jobwatch.model.alerts import AlertRule
 from jobwatch.stream.spec import StreamSpec
 from jobwatch.ui.app import JobwatchApp
 from jobwatch.ui.context import CursorStore
+
+DEMO_ALERTS = (AlertRule("job error", event=re.compile("error")),)
+"""The demo's alert rule (in a config: `[[alert]]` with `name = "job error"` and `event = "error"`)."""
 
 if TYPE_CHECKING:  # the demo server is imported only when `jobwatch demo` runs
     from jobwatch.demo import DemoServer, JobScript
@@ -24,11 +29,13 @@ def main_dashboard(
     bell: bool,
     mouse: bool,
     export_dir: Path | None = None,
+    alert_rules: Sequence[AlertRule] = (),
+    notify: bool = False,
 ) -> int:
     """Run the dashboard until the user quits or a signal ends it; cursors are flushed on the way out.
     Returns 0, or 128 + the signal number (129 SIGHUP, 143 SIGTERM, 130 SIGINT)."""
     app = JobwatchApp(specs, cursor_store=cursor_store, redactor=redactor, theme=theme, bell=bell,
-                      handle_signals=True, export_dir=export_dir)
+                      handle_signals=True, export_dir=export_dir, alert_rules=alert_rules, notify=notify)
     try:
         result = app.run(mouse=mouse)
     finally:
@@ -58,6 +65,7 @@ def main_demo(
     mouse: bool,
     heartbeat_timeout: float = 10.0,
     export_dir: Path | None = None,
+    notify: bool = False,
 ) -> int:
     """Start the embedded demo server and open the dashboard on its scripted jobs."""
     from jobwatch.demo import demo_jobs
@@ -69,6 +77,6 @@ def main_demo(
     try:
         specs = demo_specs(server, jobs, heartbeat_timeout)
         return main_dashboard(specs, redactor=None, cursor_store=None, theme=theme, bell=bell,
-                              mouse=mouse, export_dir=export_dir)
+                              mouse=mouse, export_dir=export_dir, alert_rules=DEMO_ALERTS, notify=notify)
     finally:
         runner.stop()

@@ -20,6 +20,7 @@ from jobwatch.ui.format import summary_line
 from jobwatch.ui.screens import jobactions
 from jobwatch.ui.screens.detail import DetailScreen
 from jobwatch.ui.screens.dialogs import AddSourceScreen, HelpScreen
+from jobwatch.ui.screens.timeline import TimelineScreen
 from jobwatch.ui.widgets import JobList, JobPanel, SummaryBar
 
 WIDE_MIN = 120
@@ -37,6 +38,7 @@ class DashboardScreen(Screen[None]):
         Binding("p,space", "pause", "Pause"),
         Binding("r", "reconnect", "Reconnect"),
         Binding("e", "export", "Export"),
+        Binding("t", "timeline", "Timeline"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("j,down", "move(1)", "Next job", show=False, priority=True),
         Binding("k,up", "move(-1)", "Previous job", show=False, priority=True),
@@ -178,6 +180,10 @@ class DashboardScreen(Screen[None]):
         if (name := self._target(job)) is not None:
             detail = DetailScreen(self.context, name)
             self.app.push_screen(detail, callback=lambda _: self.context.refresh(True))
+
+    def action_timeline(self) -> None:
+        if not isinstance(self.app.screen, TimelineScreen):
+            self.app.push_screen(TimelineScreen(self.context), callback=lambda _: self.context.refresh(True))
 
     def action_pause(self, job: str | None = None) -> None:
         if (name := self._target(job)) is not None:

@@ -39,11 +39,13 @@ class DetailScreen(Screen[None]):
         Binding("r", "reconnect", "Reconnect", show=False),
     ]
 
-    def __init__(self, context: DashboardContext, job: str) -> None:
+    def __init__(self, context: DashboardContext, job: str, *, select: int | None = None) -> None:
         super().__init__()
         self.context = context
         self.job = job
         self.shown_seq = 0
+        self.select = select
+        """The seq of an event to open at (held there), e.g. from the timeline; None: follow the newest."""
 
     @property
     def model(self) -> JobModel | None:
@@ -66,6 +68,16 @@ class DetailScreen(Screen[None]):
         self.events.focus()
         self.context.views.subscribe(self)
         self.sync(self.context.clock())
+        if self.select is not None:
+            self.call_after_refresh(self.select_record, self.select)
+
+    def select_record(self, seq: int) -> None:
+        """Put the cursor on the event numbered `seq` (holding, unless it is the newest)."""
+        index = next((i for i, r in enumerate(self.events.records) if r.seq == seq), None)
+        if index is None:
+            self.notify("that event is no longer in the job's buffer", markup=False, timeout=4)
+            return
+        self.events.set_cursor(index)
 
     def on_unmount(self) -> None:
         self.context.views.unsubscribe(self)

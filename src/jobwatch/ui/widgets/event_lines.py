@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from jobwatch.clocktext import clock_time
 from jobwatch.model import EventRecord
 from jobwatch.textsafe import sanitize
-from jobwatch.ui.format import notice_text
+from jobwatch.ui.format import ALERT_MARK, notice_text
 from jobwatch.ui.widgets.cursor_list import CursorList
 
 
@@ -87,13 +87,16 @@ class EventLines(CursorList):
         parts: list[str | tuple[str, str]] = []
         if self.timestamps:
             parts += [(clock_time(record.wall), "$foreground 60%"), " "]
+        if record.alert:
+            parts += [(ALERT_MARK, "bold $error"), " "]
         return [*parts, (sanitize(record.type, 40).ljust(8), "bold $accent"), " "]
 
     def _line(self, record: EventRecord) -> Content:
         """One row: the data's line breaks shown escaped like every control character."""
         if record.notice:
             return self._notice_line(record)
-        return Content.assemble(*self._prefix(record), sanitize(record.data))
+        data = sanitize(record.data)
+        return Content.assemble(*self._prefix(record), (data, "bold $error") if record.alert else data)
 
     def _notice_line(self, record: EventRecord) -> Content:
         """A notice in the error colour, with its time (once, when the timestamp column is off)."""

@@ -15,7 +15,14 @@ from textual.strip import Strip
 from textual.widgets import Log, Static
 
 from jobwatch.model import JobModel
-from jobwatch.ui.format import HeaderFields, Redactor, detail_line, header_line, panel_event_line
+from jobwatch.ui.format import (
+    HeaderFields,
+    Redactor,
+    alert_marked,
+    detail_line,
+    header_line,
+    panel_event_line,
+)
 
 
 def update_if_changed(widget: Static, content: Content) -> None:
@@ -123,8 +130,8 @@ class JobPanel(Vertical, can_focus=True):
             if records[0].seq > self.shown_seq + 1 and self.shown_seq:
                 log.clear()  # older lines fell out of the buffer: show what is left, in order
             records = records[-self.max_lines :]
-            notices = [i for i, r in enumerate(records) if r.notice]
-            log.write_batch([panel_event_line(r) for r in records], notices)
+            notices = [i for i, r in enumerate(records) if r.notice or r.alert]
+            log.write_batch([alert_marked(r, panel_event_line(r)) for r in records], notices)
             self.shown_seq = records[-1].seq
 
     def on_focus(self) -> None:
